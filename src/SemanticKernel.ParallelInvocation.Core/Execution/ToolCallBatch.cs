@@ -1,0 +1,22 @@
+using System;
+using System.Collections.Generic;
+
+namespace SemanticKernel.ParallelInvocation;
+
+/// <summary>The calls of one model turn, in emitted order, with what the host noticed about the turn.</summary>
+public sealed class ToolCallBatch
+{
+    /// <summary>Initializes a new instance of the <see cref="ToolCallBatch"/> class.</summary>
+    /// <param name="calls">The calls in the order the model emitted them.</param>
+    public ToolCallBatch(IReadOnlyList<ToolCallRequest> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        Calls = calls;
+    }
+
+    /// <summary>Gets the calls in emitted order.</summary>
+    public IReadOnlyList<ToolCallRequest> Calls { get; }
+
+    /// <summary>Gets diagnostics the host found about this turn (e.g. settings that silently disable parallel calls); they are logged once and copied into the report.</summary>
+    public IList<string> Diagnostics { get; } = new List<string>();
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.AI;
+
+namespace SemanticKernel.ParallelInvocation;
+
+/// <summary>The one result of one call, with how and when it ran.</summary>
+/// <remarks>Immutable once the batch completes.</remarks>
+public sealed class ToolCallOutcome
+{
+    internal ToolCallOutcome(int index, ToolCallRequest request)
+    {
+        Index = index;
+        Request = request;
+    }
+
+    /// <summary>Gets the call's position in the batch, in emitted order.</summary>
+    public int Index { get; }
+
+    /// <summary>Gets the call as emitted.</summary>
+    public ToolCallRequest Request { get; }
+
+    /// <summary>Gets the call id.</summary>
+    public string CallId => Request.CallId;
+
+    /// <summary>Gets the function name the model called.</summary>
+    public string Name => Request.Name;
+
+    /// <summary>Gets how the call ended.</summary>
+    public ToolCallStatus Status { get; internal set; }
+
+    /// <summary>Gets the function's return value when <see cref="Status"/> is <see cref="ToolCallStatus.Succeeded"/>.</summary>
+    public object? Result { get; internal set; }
+
+    /// <summary>Gets the exception behind a failure, a timeout or a cancellation, for the host; it is not sent to the model unless <see cref="ParallelInvocationOptions.IncludeDetailedErrors"/> is set.</summary>
+    public Exception? Exception { get; internal set; }
+
+    /// <summary>Gets the message for the model when the call did not succeed: what happened and, where it helps, what to do.</summary>
+    public string? ErrorMessage { get; internal set; }
+
+    /// <summary>Gets the declaration the call was planned with, or <see langword="null"/> for a rejected call.</summary>
+    public FunctionEffects? Effects { get; internal set; }
+
+    /// <summary>Gets where <see cref="Effects"/> came from.</summary>
+    public EffectsSource? EffectsSource { get; internal set; }
+
+    /// <summary>Gets the resource keys the call read, after templates and normalisers (<c>*</c> is everything).</summary>
+    public IReadOnlyList<string> ReadKeys { get; internal set; } = [];
+
+    /// <summary>Gets the resource keys the call wrote, after templates and normalisers.</summary>
+    public IReadOnlyList<string> WriteKeys { get; internal set; } = [];
+
+    /// <summary>Gets the indexes of the calls this call waited for (the plan's direct predecessors).</summary>
+    public IReadOnlyList<int> Predecessors { get; internal set; } = [];
+
+    /// <summary>Gets the index of the failed call that caused this one to be skipped, if it was.</summary>
+    public int? SkippedBecauseOf { get; internal set; }
+
+    /// <summary>Gets how many times the function was started (more than 1 after retries).</summary>
+    public int Attempts { get; internal set; }
+
+    /// <summary>Gets when, from the batch start, the call was ready to run (its predecessors done, its approval given).</summary>
+    public TimeSpan? QueuedAt { get; internal set; }
+
+    /// <summary>Gets when, from the batch start, the function was started; null if it never ran.</summary>
+    public TimeSpan? StartedAt { get; internal set; }
+
+    /// <summary>Gets when, from the batch start, the call's outcome was decided.</summary>
+    public TimeSpan FinishedAt { get; internal set; }
+
+    /// <summary>Gets the time from ready to started: waiting for a concurrency slot.</summary>
+    public TimeSpan QueueTime => StartedAt is { } s && QueuedAt is { } q ? s - q : TimeSpan.Zero;
+
+    /// <summary>Gets the time the function ran, retries included.</summary>
+    public TimeSpan RunTime => StartedAt is { } s ? FinishedAt - s : TimeSpan.Zero;
+
+    /// <summary>Gets what to send back to the model: the result on success, otherwise <see cref="ErrorMessage"/>.</summary>
+    public object? ResultForModel => Status == ToolCallStatus.Succeeded ? Result : ErrorMessage;
+
+    /// <summary>Creates the <see cref="FunctionResultContent"/> that answers this call.</summary>
+    /// <returns>A result content carrying the call id, the result or error message, and the exception.</returns>
+    public FunctionResultContent ToResultContent() => new(CallId, ResultForModel) { Exception = Exception };
+
+    /// <inheritdoc/>
+    public override string ToString() => $"#{Index} {Name} ({CallId}): {Status}";
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace SemanticKernel.ParallelInvocation;
+
+/// <summary>One call of a batch, as the model emitted it.</summary>
+/// <remarks>Thread-safe once constructed.</remarks>
+public sealed class ToolCallRequest
+{
+    private static readonly IReadOnlyDictionary<string, object?> NoArguments = new Dictionary<string, object?>();
+
+    /// <summary>Initializes a new instance of the <see cref="ToolCallRequest"/> class.</summary>
+    /// <param name="callId">The call id the model gave; may be empty where the protocol has none (Gemini).</param>
+    /// <param name="name">The function name the model called.</param>
+    /// <param name="arguments">The parsed arguments, or <see langword="null"/> for none.</param>
+    /// <param name="function">The function to run, or <see langword="null"/> when no function of that name is available (the call is rejected).</param>
+    public ToolCallRequest(string? callId, string name, IReadOnlyDictionary<string, object?>? arguments, AIFunction? function)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        CallId = callId ?? string.Empty;
+        Name = name;
+        Arguments = arguments ?? NoArguments;
+        Function = function;
+    }
+
+    /// <summary>Gets the call id (empty when the protocol has none).</summary>
+    public string CallId { get; }
+
+    /// <summary>Gets the function name the model called.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the call's arguments.</summary>
+    public IReadOnlyDictionary<string, object?> Arguments { get; }
+
+    /// <summary>Gets the function to run; <see langword="null"/> rejects the call as unknown.</summary>
+    public AIFunction? Function { get; }
+
+    /// <summary>Gets the error met while parsing the arguments, if any; such a call is rejected without running.</summary>
+    public Exception? ArgumentsError { get; init; }
+
+    /// <summary>Gets the services passed to the function in <see cref="AIFunctionArguments.Services"/>.</summary>
+    public IServiceProvider? Services { get; init; }
+
+    /// <summary>
+    /// Gets a custom way to run the call (a host adapter's pipeline), or <see langword="null"/> to call
+    /// <see cref="AIFunction.InvokeAsync(AIFunctionArguments?, CancellationToken)"/> with <see cref="Arguments"/>.
+    /// </summary>
+    public Func<ToolCallRequest, CancellationToken, ValueTask<object?>>? Invoker { get; init; }
+
+    /// <summary>Gets host state carried with the call (an adapter's own context); the engine never reads it.</summary>
+    public object? State { get; init; }
+}

@@ -1,0 +1,23 @@
+namespace SemanticKernel.ParallelInvocation;
+
+/// <summary>How a call of a batch ended. Every call of every batch ends in exactly one of these.</summary>
+public enum ToolCallStatus
+{
+    /// <summary>The function ran and returned a result.</summary>
+    Succeeded,
+
+    /// <summary>The function threw; the exception is in <see cref="ToolCallOutcome.Exception"/>.</summary>
+    Failed,
+
+    /// <summary>The call ran past its timeout and was abandoned; the rest of the batch went on.</summary>
+    TimedOut,
+
+    /// <summary>The caller cancelled the batch before the call finished.</summary>
+    Cancelled,
+
+    /// <summary>The call did not run because a call it is ordered after failed (see <see cref="FailurePolicy"/>).</summary>
+    Skipped,
+
+    /// <summary>The call did not run: unknown function, malformed arguments, duplicate id, batch too large, or approval denied.</summary>
+    Rejected,
+}

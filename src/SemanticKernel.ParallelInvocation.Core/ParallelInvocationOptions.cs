@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using SemanticKernel.ParallelInvocation.Effects;
+
+namespace SemanticKernel.ParallelInvocation;
+
+/// <summary>Options for planning and executing batches of tool calls.</summary>
+/// <remarks>
+/// Simple ranges are checked by the setters; rules across several options and declarations are checked together by
+/// <see cref="Validate"/>, which the executor, the chat-client middleware and the kernel-builder extension call once at construction.
+/// Change options before they are handed to an executor: executors take a snapshot of the collections. Not thread-safe for writes.
+/// </remarks>
+public sealed class ParallelInvocationOptions
+{
+    /// <summary>The value of <see cref="MaxDegreeOfParallelism"/> meaning "no global limit".</summary>
+    public const int Unbounded = -1;
+
+    private int _maxDegreeOfParallelism = Unbounded;
+    private int _maxBatchSize = 256;
+    private TimeSpan? _defaultTimeout;
+    private int _maxRetryAttempts;
+    private TimeSpan _retryDelay;
+    private TimeProvider _timeProvider = TimeProvider.System;
+
+    /// <summary>Gets or sets the most calls of one batch running at once, across all groups.</summary>
+    /// <value>The default value is <see cref="Unbounded"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is neither <see cref="Unbounded"/> nor positive.</exception>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set => _maxDegreeOfParallelism = value is Unbounded or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Use a positive number or ParallelInvocationOptions.Unbounded.");
+    }
+
+    /// <summary>Gets or sets the most calls a batch may hold; calls past it are rejected with an error result (the first ones still run).</summary>
+    /// <value>The default value is 256.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int MaxBatchSize
+    {
+        get => _maxBatchSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxBatchSize = value;
+        }
+    }
+
+    /// <summary>Gets or sets the timeout of each call whose function declares none, or <see langword="null"/> for none.</summary>
+    /// <remarks>A timeout fails one call and the batch goes on; it is distinct from the caller's cancellation, which cancels the batch.</remarks>
+    /// <value>The default value is <see langword="null"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan? DefaultTimeout
+    {
+        get => _defaultTimeout;
+        set => _defaultTimeout = value is null || value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "A timeout must be positive.");
+    }
+
+    /// <summary>Gets or sets how many times a failed or timed-out call of an idempotent function is tried again.</summary>
+    /// <value>The default value is 0.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxRetryAttempts
+    {
+        get => _maxRetryAttempts;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxRetryAttempts = value;
+        }
+    }
+
+    /// <summary>Gets or sets the delay before each retry, measured on <see cref="TimeProvider"/>.</summary>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan RetryDelay
+    {
+        get => _retryDelay;
+        set => _retryDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "A delay cannot be negative.");
+    }
+
+    /// <summary>Gets or sets what functions get when nothing declares their effects.</summary>
+    /// <value>The default value is <see cref="UndeclaredFunctionPolicy.Exclusive"/>.</value>
+    public UndeclaredFunctionPolicy UndeclaredFunctions { get; set; } = UndeclaredFunctionPolicy.Exclusive;
+
+    /// <summary>Gets or sets what happens to calls ordered after a call that failed.</summary>
+    /// <value>The default value is <see cref="FailurePolicy.SkipAfterFailedWrite"/>.</value>
+    public FailurePolicy FailurePolicy { get; set; } = FailurePolicy.SkipAfterFailedWrite;
+
+    /// <summary>Gets or sets a value indicating whether error results sent back to the model include exception messages.</summary>
+    /// <value>The default value is <see langword="false"/>: the model is told which call failed and how, not the exception text.</value>
+    public bool IncludeDetailedErrors { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether logs and telemetry may include tool arguments and results.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool EnableSensitiveData { get; set; }
+
+    /// <summary>Gets or sets the clock used for timeouts, retry delays and the timings in <see cref="BatchReport"/>.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set => _timeProvider = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Gets declarations registered by function name; they win over attributes and providers. Use it for functions you don't own.</summary>
+    public IDictionary<string, FunctionEffects> Functions { get; } = new Dictionary<string, FunctionEffects>(StringComparer.Ordinal);
+
+    /// <summary>Gets the concurrency groups and the most calls of each that may run at once (e.g. a rate-limited API).</summary>
+    public IDictionary<string, int> ConcurrencyGroups { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Gets key normalisers by key prefix (e.g. <c>fs:</c> → <see cref="ResourceKeyNormalizers.FilePath"/>); the longest matching prefix wins.</summary>
+    public IDictionary<string, Func<string, string>> KeyNormalizers { get; } = new Dictionary<string, Func<string, string>>(StringComparer.Ordinal);
+
+    /// <summary>Gets the providers asked, in order, for functions that are neither registered nor attributed.</summary>
+    public IList<IFunctionEffectsProvider> EffectsProviders { get; } = new List<IFunctionEffectsProvider>();
+
+    /// <summary>
+    /// Gets or sets the callback that approves or denies calls of functions that require approval. Approvals are requested as soon as
+    /// a batch starts, all at once; the rest of the batch does not wait for them. A denied call gets a rejected result.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: calls that require approval are rejected.</value>
+    public Func<ApprovalRequest, CancellationToken, ValueTask<bool>>? ApprovalHandler { get; set; }
+
+    /// <summary>Gets or sets a callback given each batch's report when the batch completes. It runs on the thread that finished the batch; keep it short.</summary>
+    public Action<BatchReport>? OnBatchCompleted { get; set; }
+
+    /// <summary>Registers <paramref name="effects"/> for the function named <paramref name="functionName"/>.</summary>
+    /// <param name="functionName">The function's name as the model calls it.</param>
+    /// <param name="effects">The declaration.</param>
+    /// <returns>These options, for chaining.</returns>
+    public ParallelInvocationOptions Declare(string functionName, FunctionEffects effects)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
+        Functions[functionName] = effects ?? throw new ArgumentNullException(nameof(effects));
+        return this;
+    }
+
+    /// <summary>Adds a concurrency group with its limit.</summary>
+    /// <param name="name">The group name.</param>
+    /// <param name="maxConcurrency">The most calls of the group that may run at once.</param>
+    /// <returns>These options, for chaining.</returns>
+    public ParallelInvocationOptions AddConcurrencyGroup(string name, int maxConcurrency)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        ConcurrencyGroups[name] = maxConcurrency;
+        return this;
+    }
+
+    /// <summary>
+    /// Checks the options and the declarations together and throws once, listing every problem: malformed templates, templates naming
+    /// arguments a function lacks, contradictory attributes, groups without a limit, bad limits and normalisers.
+    /// </summary>
+    /// <param name="functions">The functions that will be called, if known, so their declarations can be checked against their parameters.</param>
+    /// <exception cref="ParallelInvocationConfigurationException">Any problem was found.</exception>
+    public void Validate(IEnumerable<AIFunction>? functions = null)
+    {
+        var errors = new List<string>();
+        foreach (var (name, limit) in ConcurrencyGroups)
+        {
+            if (limit < 1)
+            {
+                errors.Add($"concurrency group '{name}': the limit must be at least 1, not {limit}.");
+            }
+        }
+
+        foreach (var (prefix, normalizer) in KeyNormalizers)
+        {
+            if (string.IsNullOrEmpty(prefix))
+            {
+                errors.Add("key normalisers need a non-empty prefix (e.g. 'fs:').");
+            }
+
+            if (normalizer is null)
+            {
+                errors.Add($"key normaliser '{prefix}' is null.");
+            }
+        }
+
+        foreach (var (name, effects) in Functions)
+        {
+            if (effects is null)
+            {
+                errors.Add($"function '{name}': the registered declaration is null.");
+                continue;
+            }
+
+            EffectsResolver.Parse(effects.ReadKeys, $"function '{name}'", null, errors);
+            EffectsResolver.Parse(effects.WriteKeys, $"function '{name}'", null, errors);
+            CheckGroup(effects, $"function '{name}'", errors);
+        }
+
+        if (functions is not null && errors.Count == 0)
+        {
+            var resolver = new EffectsResolver(this);
+            foreach (var function in functions)
+            {
+                var resolved = resolver.Resolve(function, function.Name, errors);
+                if (resolved is not null && resolved.Source != EffectsSource.Registration)
+                {
+                    CheckGroup(resolved.Declaration, $"function '{function.Name}'", errors);
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ParallelInvocationConfigurationException(errors);
+        }
+    }
+
+    private void CheckGroup(FunctionEffects effects, string owner, List<string> errors)
+    {
+        if (effects.ConcurrencyGroup is { } group && !ConcurrencyGroups.ContainsKey(group))
+        {
+            errors.Add($"{owner}: concurrency group '{group}' has no limit; add it with AddConcurrencyGroup(\"{group}\", limit).");
+        }
+    }
+}

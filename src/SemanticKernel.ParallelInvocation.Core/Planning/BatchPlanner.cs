@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using SemanticKernel.ParallelInvocation.Effects;
+
+namespace SemanticKernel.ParallelInvocation.Planning;
+
+/// <summary>
+/// Turns an ordered batch into a dependency graph: every pair of conflicting calls is ordered as emitted, nothing else is ordered.
+/// Pure and synchronous.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Keys live in a trie by segment. Each node keeps its last writer, its readers since then, and two "frontier" sets for its
+/// subtree: the writers and the readers that no later write has dominated yet. A write to a key dominates everything in its subtree
+/// (it waits for all of it), so the subtree is pruned and its frontier collapses to that one write. A new call therefore links only
+/// to undominated predecessors: the graph is close to its transitive reduction, and the work is about
+/// O(calls × keys per call × key depth + edges), with no all-pairs scan.
+/// </para>
+/// <para>A key is either written or read; a write implies a read of the same key.</para>
+/// </remarks>
+internal static class BatchPlanner
+{
+    public static ExecutionPlan Plan(IReadOnlyList<PlanInput> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var root = new Node();
+        var result = new Dependency[calls.Count][];
+        var deps = new Dictionary<int, DependencyKind>();
+        for (int c = 0; c < calls.Count; c++)
+        {
+            var call = calls[c];
+            if (call.IsUnordered)
+            {
+                result[c] = [];
+                continue;
+            }
+
+            deps.Clear();
+            foreach (var key in call.Reads)
+            {
+                CollectForRead(root, key, deps);
+            }
+
+            foreach (var key in call.Writes)
+            {
+                CollectForWrite(root, key, deps);
+            }
+
+            if (call.DataDependencies is { } data)
+            {
+                foreach (int p in data)
+                {
+                    if (p < 0 || p >= c)
+                    {
+                        throw new ArgumentException($"Call {c} depends on the output of call {p}, which is not an earlier call of the batch.", nameof(calls));
+                    }
+
+                    deps[p] = DependencyKind.Data;
+                }
+            }
+
+            deps.Remove(c);
+            var edges = new Dependency[deps.Count];
+            int n = 0;
+            foreach (var (p, kind) in deps)
+            {
+                edges[n++] = new Dependency(p, kind);
+            }
+
+            Array.Sort(edges, static (a, b) => a.Predecessor.CompareTo(b.Predecessor));
+            result[c] = edges;
+
+            foreach (var key in call.Reads)
+            {
+                ApplyRead(root, key, c);
+            }
+
+            foreach (var key in call.Writes)
+            {
+                ApplyWrite(root, key, c);
+            }
+        }
+
+        return new ExecutionPlan(result);
+    }
+
+    private static void Add(Dictionary<int, DependencyKind> deps, int predecessor, DependencyKind kind)
+    {
+        if (!deps.TryGetValue(predecessor, out var existing) || existing < kind)
+        {
+            deps[predecessor] = kind;
+        }
+    }
+
+    private static void CollectForRead(Node root, ResourceKey key, Dictionary<int, DependencyKind> deps)
+    {
+        Node? node = root;
+        string[] segments = key.Segments;
+        for (int depth = 0; node is not null; depth++)
+        {
+            if (depth == segments.Length)
+            {
+                AddAll(deps, node.Frontier, DependencyKind.AfterWrite);
+                return;
+            }
+
+            if (node.Writer >= 0)
+            {
+                Add(deps, node.Writer, DependencyKind.AfterWrite);
+            }
+
+            node = node.Child(segments[depth]);
+        }
+    }
+
+    private static void CollectForWrite(Node root, ResourceKey key, Dictionary<int, DependencyKind> deps)
+    {
+        Node? node = root;
+        string[] segments = key.Segments;
+        for (int depth = 0; node is not null; depth++)
+        {
+            if (depth == segments.Length)
+            {
+                AddAll(deps, node.Frontier, DependencyKind.AfterWrite);
+                AddAll(deps, node.ReadersBelow, DependencyKind.AfterRead);
+                return;
+            }
+
+            if (node.Writer >= 0)
+            {
+                Add(deps, node.Writer, DependencyKind.AfterWrite);
+            }
+
+            AddAll(deps, node.OwnReaders, DependencyKind.AfterRead);
+            node = node.Child(segments[depth]);
+        }
+    }
+
+    private static void AddAll(Dictionary<int, DependencyKind> deps, IEnumerable<int>? calls, DependencyKind kind)
+    {
+        if (calls is null)
+        {
+            return;
+        }
+
+        foreach (int p in calls)
+        {
+            Add(deps, p, kind);
+        }
+    }
+
+    private static void ApplyRead(Node root, ResourceKey key, int call)
+    {
+        Node node = root;
+        foreach (string segment in key.Segments)
+        {
+            (node.ReadersBelow ??= []).Add(call);
+            node = node.GetOrAddChild(segment);
+        }
+
+        (node.ReadersBelow ??= []).Add(call);
+        (node.OwnReaders ??= []).Add(call);
+    }
+
+    private static void ApplyWrite(Node root, ResourceKey key, int call)
+    {
+        string[] segments = key.Segments;
+        var path = new Node[segments.Length + 1];
+        path[0] = root;
+        for (int i = 0; i < segments.Length; i++)
+        {
+            path[i + 1] = path[i].GetOrAddChild(segments[i]);
+        }
+
+        Node target = path[^1];
+        HashSet<int>? dominatedWriters = target.Frontier;
+        HashSet<int>? dominatedReaders = target.ReadersBelow;
+
+        // Walk up from the target's parent: each ancestor loses what this write now dominates and gains this write.
+        var ancestorWriters = new List<int>();
+        for (int i = segments.Length - 1; i >= 0; i--)
+        {
+            Node ancestor = path[i];
+            if (path[i + 1] != target && path[i + 1].Writer >= 0)
+            {
+                ancestorWriters.Add(path[i + 1].Writer);
+            }
+
+            var frontier = ancestor.Frontier ??= [];
+            if (dominatedWriters is not null)
+            {
+                frontier.ExceptWith(dominatedWriters);
+            }
+
+            foreach (int w in ancestorWriters)
+            {
+                frontier.Remove(w);
+            }
+
+            if (ancestor.Writer >= 0)
+            {
+                frontier.Remove(ancestor.Writer);
+            }
+
+            frontier.Add(call);
+            if (dominatedReaders is not null)
+            {
+                ancestor.ReadersBelow?.ExceptWith(dominatedReaders);
+            }
+        }
+
+        target.Writer = call;
+        target.OwnReaders = null;
+        target.ReadersBelow = null;
+        target.Frontier = [call];
+        target.Children = null;
+    }
+
+    private sealed class Node
+    {
+        public Dictionary<string, Node>? Children;
+        public int Writer = -1;
+        public List<int>? OwnReaders;
+        public HashSet<int>? Frontier;
+        public HashSet<int>? ReadersBelow;
+
+        public Node? Child(string segment) => Children is not null && Children.TryGetValue(segment, out var child) ? child : null;
+
+        public Node GetOrAddChild(string segment)
+        {
+            Children ??= new Dictionary<string, Node>(StringComparer.Ordinal);
+            if (!Children.TryGetValue(segment, out var child))
+            {
+                child = new Node();
+                Children[segment] = child;
+            }
+
+            return child;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+
+namespace SemanticKernel.ParallelInvocation.Planning;
+
+/// <summary>A batch's dependency graph. Edges always point from a lower index (emitted earlier) to a higher one, so index order is a topological order.</summary>
+internal sealed class ExecutionPlan
+{
+    public ExecutionPlan(Dependency[][] predecessors)
+    {
+        Predecessors = predecessors;
+        var successors = new List<Dependency>[predecessors.Length];
+        for (int i = 0; i < predecessors.Length; i++)
+        {
+            foreach (var d in predecessors[i])
+            {
+                (successors[d.Predecessor] ??= []).Add(d with { Predecessor = i });
+                EdgeCount++;
+            }
+        }
+
+        Successors = new Dependency[predecessors.Length][];
+        for (int i = 0; i < successors.Length; i++)
+        {
+            Successors[i] = successors[i]?.ToArray() ?? [];
+        }
+    }
+
+    public int Count => Predecessors.Length;
+
+    /// <summary>For each call, the calls it waits for.</summary>
+    public Dependency[][] Predecessors { get; }
+
+    /// <summary>For each call, the calls that wait for it (the edge's <see cref="Dependency.Predecessor"/> holds the successor's index).</summary>
+    public Dependency[][] Successors { get; }
+
+    public int EdgeCount { get; }
+
+    /// <summary>The length of the longest chain of calls, weighting each call by <paramref name="weight"/>.</summary>
+    public double CriticalPath(System.Func<int, double> weight)
+    {
+        var finish = new double[Count];
+        double best = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            double start = 0;
+            foreach (var d in Predecessors[i])
+            {
+                start = System.Math.Max(start, finish[d.Predecessor]);
+            }
+
+            finish[i] = start + weight(i);
+            best = System.Math.Max(best, finish[i]);
+        }
+
+        return best;
+    }
+}
