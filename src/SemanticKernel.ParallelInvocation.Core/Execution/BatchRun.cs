@@ -543,6 +543,8 @@ internal sealed class BatchRun
                 _executor.Observer.CallCompleted(null, outcome);
             }
 
+            _batch.OnCallCompleted?.Invoke(outcome);
+
             bool poisons = status is ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Skipped or ToolCallStatus.Cancelled;
             foreach (var edge in _plan.Successors[i])
             {
