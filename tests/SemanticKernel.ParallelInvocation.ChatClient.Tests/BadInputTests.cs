@@ -27,6 +27,7 @@ public sealed class BadInputTests
         var results = ToolMessageSent(model, 1).Contents.Cast<FunctionResultContent>().ToList();
         Assert.Equal(["c1", "c2"], results.Select(r => r.CallId));
         Assert.Contains("no function named 'nope'", results[0].Result?.ToString());
+        Assert.NotNull(results[0].Exception);
         Assert.Equal("x", results[1].Result?.ToString());
     }
 
