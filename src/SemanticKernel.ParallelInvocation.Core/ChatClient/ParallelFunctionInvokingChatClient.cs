@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
@@ -41,8 +40,6 @@ public sealed class ParallelFunctionInvokingChatClient : DelegatingChatClient
     public const string BatchReportKey = "parallelsk.batch_report";
 
     private readonly ParallelToolExecutor _executor;
-    private readonly ILogger _logger;
-    private readonly IServiceProvider? _functionInvocationServices;
     private int _maximumIterationsPerRequest = 40;
     private int _maximumConsecutiveErrorsPerRequest = 3;
 
@@ -56,12 +53,18 @@ public sealed class ParallelFunctionInvokingChatClient : DelegatingChatClient
         : base(innerClient)
     {
         _executor = new ParallelToolExecutor(options, loggerFactory);
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ParallelFunctionInvokingChatClient>();
-        _functionInvocationServices = functionInvocationServices;
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ParallelFunctionInvokingChatClient>();
+        FunctionInvocationServices = functionInvocationServices;
     }
 
     /// <summary>Gets the options batches are planned and run with.</summary>
     public ParallelInvocationOptions Options => _executor.Options;
+
+    internal ParallelToolExecutor Executor => _executor;
+
+    internal ILogger Logger { get; }
+
+    internal IServiceProvider? FunctionInvocationServices { get; }
 
     /// <summary>
     /// Gets or sets the most model requests that may be answered with tool results in one call of this client. The request after the
@@ -175,155 +178,10 @@ public sealed class ParallelFunctionInvokingChatClient : DelegatingChatClient
                 MessageId = toolMessage.MessageId,
                 ResponseId = response.ResponseId,
                 ConversationId = response.ConversationId,
-                CreatedAt = DateTimeOffset.UtcNow,
+                CreatedAt = _executor.Options.TimeProvider.GetUtcNow(),
                 AdditionalProperties = new() { [BatchReportKey] = report },
             };
             loop.NextIteration(response.ConversationId);
-        }
-    }
-
-    /// <summary>The state of one call of the client: history, options, counters.</summary>
-    private sealed class ToolLoop
-    {
-        private readonly ParallelFunctionInvokingChatClient _owner;
-        private readonly Dictionary<string, AITool> _tools;
-        private List<string>? _diagnostics;
-        private ChatOptions? _options;
-        private UsageDetails? _usage;
-        private int _consecutiveErrors;
-
-        public ToolLoop(ParallelFunctionInvokingChatClient owner, IEnumerable<ChatMessage> messages, ChatOptions? options)
-        {
-            _owner = owner;
-            History = new ConversationHistory(messages);
-            _tools = ToolTurn.CollectTools(options?.Tools, owner.AdditionalTools);
-            if (owner.AllowMultipleToolCallsByDefault && options is { AllowMultipleToolCalls: null, Tools.Count: > 0 })
-            {
-                options = options.Clone();
-                options.AllowMultipleToolCalls = true;
-            }
-
-            _options = options;
-            _diagnostics = ParallelismDiagnostics.Inspect(options);
-        }
-
-        public ConversationHistory History { get; }
-
-        /// <summary>The options for this iteration: past the iteration limit, without function tools, so the model has to answer.</summary>
-        public ChatOptions? RequestOptions(int iteration)
-        {
-            if (iteration < _owner.MaximumIterationsPerRequest || _options?.Tools is not { Count: > 0 } tools)
-            {
-                return _options;
-            }
-
-            ChatClientLog.MaximumIterationsReached(_owner._logger, _owner.MaximumIterationsPerRequest);
-            var last = _options.Clone();
-            last.Tools = tools.Where(t => t is not AIFunctionDeclaration).ToList();
-            if (last.Tools.Count == 0)
-            {
-                last.Tools = null;
-                last.ToolMode = null;
-            }
-
-            return last;
-        }
-
-        /// <summary>Reads a response: the turn to run, or <see langword="null"/> when the loop ends here.</summary>
-        public ToolTurn? Receive(IList<ChatMessage> messages, UsageDetails? usage, int iteration)
-        {
-            if (usage is not null)
-            {
-                (_usage ??= new UsageDetails()).Add(usage);
-            }
-
-            var turn = ToolTurn.Read(messages);
-            if (turn.Calls.Count == 0 || iteration >= _owner.MaximumIterationsPerRequest)
-            {
-                return null;
-            }
-
-            ChatClientLog.BatchReceived(_owner._logger, iteration, turn.Calls.Count);
-            if (turn.FindTerminatingCall(_tools, _owner.TerminateOnUnknownCalls) is { } stop)
-            {
-                if (stop.Unknown)
-                {
-                    ChatClientLog.UnknownCallTerminates(_owner._logger, stop.Name);
-                }
-                else
-                {
-                    ChatClientLog.NonInvocableCallTerminates(_owner._logger, stop.Name);
-                }
-
-                return null;
-            }
-
-            return turn;
-        }
-
-        /// <summary>Runs the turn's batch and builds its tool message; throws when the caller cancelled or errors persisted.</summary>
-        public async Task<(ChatMessage ToolMessage, BatchReport Report)> RunAsync(ToolTurn turn, CancellationToken cancellationToken)
-        {
-            // The request's diagnostics go with its first batch only, so they are logged once.
-            var batch = turn.ToBatch(_tools, _owner._functionInvocationServices, _diagnostics ?? []);
-            _diagnostics = null;
-            var report = await _owner._executor.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            CountErrors(report);
-            return (turn.ToToolMessage(report), report);
-        }
-
-        public void NextIteration(string? conversationId)
-        {
-            if (_options is null)
-            {
-                _options = conversationId is null ? null : new ChatOptions { ConversationId = conversationId };
-                return;
-            }
-
-            bool resetToolMode = _options.ToolMode is RequiredChatToolMode;
-            if (resetToolMode || _options.ConversationId != conversationId || _options.ContinuationToken is not null)
-            {
-                // A required tool mode would force a call on every turn and never end the loop: it applies to the first request only.
-                _options = _options.Clone();
-                _options.ToolMode = resetToolMode ? null : _options.ToolMode;
-                _options.ConversationId = conversationId;
-                _options.ContinuationToken = null;
-            }
-        }
-
-        public ChatResponse Complete(ChatResponse last, List<BatchReport> reports)
-        {
-            last.Messages = History.ResponseMessages;
-            last.Usage = _usage;
-            (last.AdditionalProperties ??= [])[BatchReportsKey] = reports.AsReadOnly();
-            return last;
-        }
-
-        private void CountErrors(BatchReport report)
-        {
-            var errors = report.Calls
-                .Where(static c => c.Exception is not null && c.Status is ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Rejected)
-                .Select(static c => c.Exception!)
-                .ToList();
-            if (errors.Count == 0)
-            {
-                _consecutiveErrors = 0;
-                return;
-            }
-
-            if (++_consecutiveErrors <= _owner.MaximumConsecutiveErrorsPerRequest)
-            {
-                return;
-            }
-
-            ChatClientLog.MaximumConsecutiveErrorsExceeded(_owner._logger, _owner.MaximumConsecutiveErrorsPerRequest);
-            if (errors.Count == 1)
-            {
-                ExceptionDispatchInfo.Throw(errors[0]);
-            }
-
-            throw new AggregateException(errors);
         }
     }
 }
