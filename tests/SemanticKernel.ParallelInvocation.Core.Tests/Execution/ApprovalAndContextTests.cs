@@ -121,3 +121,22 @@ public sealed class PerCallCompletionTests
         Assert.Equal(["f", "s", "u"], completed.Order(StringComparer.Ordinal));
     }
 }
+
+public sealed class ApprovalWrapperTests
+{
+    [Fact]
+    public async Task ExecuteAsync_ApprovalRequiredAIFunction_WaitsForApprovalLikeADeclaredOne()
+    {
+        int approvals = 0;
+        var options = new ParallelInvocationOptions
+        {
+            ApprovalHandler = (_, _) => { Interlocked.Increment(ref approvals); return ValueTask.FromResult(false); },
+        }.Declare("wipe", FunctionEffects.Writing("disk"));
+#pragma warning disable MEAI001
+        var wrapped = new Microsoft.Extensions.AI.ApprovalRequiredAIFunction(Returns("wipe", "wiped"));
+#pragma warning restore MEAI001
+        var report = await Run(options, Call("1", wrapped));
+        Assert.Equal(ToolCallStatus.Rejected, report.Calls[0].Status);
+        Assert.Equal(1, approvals);
+    }
+}
