@@ -58,9 +58,7 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
             return;
         }
 
-        // The IChatClient path rebuilds ChatMessageContent for every call; its message list's last message is the stable batch identity.
-        object key = context.Messages is { Count: > 0 } messages ? messages[^1] : context.ChatMessageContent;
-        var batch = _batches.GetValue(key, _ => CapturedBatch.Start(Executor, context, Diagnose(context)));
+        var batch = GetOrStartBatch(context);
         var entry = batch.Arrive(context.FunctionSequenceIndex, context.Function);
         if (entry is null)
         {
@@ -73,6 +71,34 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
         context.Result = outcome.Status == ToolCallStatus.Succeeded && entry.Result is { } result
             ? result
             : new FunctionResult(context.Function, outcome.ResultForModel);
+    }
+
+    /// <summary>
+    /// Finds the batch a filter invocation belongs to, or starts it. Its identity depends on the path: the chat-completion connectors
+    /// (OpenAI, Gemini) pass the same <see cref="AutoFunctionInvocationContext.ChatMessageContent"/> to every call of a batch but build a
+    /// fresh <see cref="Microsoft.Extensions.AI.FunctionInvocationContext.Messages"/> copy for each; the IChatClient path does the
+    /// opposite (one message list, a new ChatMessageContent per call). A batch is registered under both, so whichever is stable finds it.
+    /// </summary>
+    private CapturedBatch GetOrStartBatch(AutoFunctionInvocationContext context)
+    {
+        object message = context.ChatMessageContent;
+        object? last = context.Messages is { Count: > 0 } messages ? messages[^1] : null;
+        lock (_batches)
+        {
+            if (_batches.TryGetValue(message, out var batch) || (last is not null && _batches.TryGetValue(last, out batch)))
+            {
+                return batch;
+            }
+
+            batch = CapturedBatch.Start(Executor, context, Diagnose(context));
+            _batches.AddOrUpdate(message, batch);
+            if (last is not null)
+            {
+                _batches.AddOrUpdate(last, batch);
+            }
+
+            return batch;
+        }
     }
 
     private string[] Diagnose(AutoFunctionInvocationContext context)
