@@ -104,6 +104,12 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
     private string[] Diagnose(AutoFunctionInvocationContext context)
     {
         var found = ParallelInvocationDiagnostics.Check(context.Kernel, context.ExecutionSettings);
+        if (context.ExecutionSettings is null && context.ChatMessageContent.GetType().Name.Contains("Gemini", StringComparison.Ordinal))
+        {
+            // The Gemini connector passes no execution settings to filters; recognise it by its message type.
+            found = [.. found, ParallelInvocationDiagnostics.GeminiDelivery];
+        }
+
         if (context.Kernel.AutoFunctionInvocationFilters.LastOrDefault() != this)
         {
             found = [.. found, "ParallelFunctionInvocationFilter is not the last auto-function filter: filters registered after it do not run for the calls it executes. Register it last."];
