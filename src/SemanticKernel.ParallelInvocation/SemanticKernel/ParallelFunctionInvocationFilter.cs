@@ -23,9 +23,11 @@ namespace SemanticKernel.ParallelInvocation;
 /// Filters registered after it do not run for the calls it executes.
 /// </para>
 /// <para>
-/// Terminate: when a filter sets <c>Terminate</c>, Semantic Kernel stops delivering the rest of the batch. Calls already started
-/// still finish (their outcomes are in the <see cref="BatchReport"/> given to <see cref="ParallelInvocationOptions.OnBatchCompleted"/>);
-/// calls not yet started are cancelled with the request. Semantic Kernel itself writes no result for the undelivered ids.
+/// Terminate: when a filter sets <c>Terminate</c>, Semantic Kernel stops delivering the rest of the batch and writes no result for
+/// the undelivered ids (its own behavior in sequential mode). The batch was captured at its first call, so calls that were already
+/// started, or become ready later, still run to completion: their outcomes are only in the <see cref="BatchReport"/> given to
+/// <see cref="ParallelInvocationOptions.OnBatchCompleted"/>. This filter returns before an outer filter sets Terminate, so it cannot
+/// answer the later ids itself (see TerminateTests).
 /// </para>
 /// <para>Thread-safe; one instance serves every kernel and request.</para>
 /// </remarks>
