@@ -70,6 +70,20 @@ internal sealed class CapturedBatch
         }
 
         batch.Run = executor.ExecuteAsync(toolBatch, first.CancellationToken);
+        _ = batch.Run.ContinueWith(
+            static (run, state) =>
+            {
+                // A declaration error (e.g. contradictory attributes on a plugin added after the kernel was built) fails the batch
+                // before any call is decided: every waiting filter invocation gets the error instead of waiting forever.
+                foreach (var entry in (List<Entry>)state!)
+                {
+                    entry.Outcome.TrySetException(run.Exception!.InnerExceptions);
+                }
+            },
+            batch._entries,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         return batch;
     }
 
