@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.SemanticKernel;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.Connectors;
@@ -36,6 +37,23 @@ public sealed class OpenAIConnectorTests
         Assert.Equal("done", answer);
         Assert.True(plugin.ReadRendezvous.Met);
         Assert.Equal([("call_1", "3"), ("call_2", "4")], WireFormats.OpenAIToolResults(server.Requests[1].Body));
+    }
+
+    /// <summary>The control for the test above: without the filter, Semantic Kernel runs the reads one after another, so they never meet.</summary>
+    [Fact]
+    public async Task IndependentReads_WithoutTheFilter_NeverRunAtTheSameTime()
+    {
+        await using var server = new LocalModelServer();
+        var plugin = new InventoryPlugin { ReadRendezvous = new Rendezvous(2, TimeSpan.FromSeconds(1)) };
+        Script(server, streaming: false, new("call_1", "Inventory-GetStock", """{"item":"apple"}"""), new("call_2", "Inventory-GetStock", """{"item":"pear"}"""));
+        var builder = Kernel.CreateBuilder();
+        builder.AddOpenAIChatCompletion("gpt-4o", server.OpenAIEndpoint, apiKey: "test", httpClient: new System.Net.Http.HttpClient());
+        builder.Plugins.AddFromObject(plugin, InventoryPlugin.Name);
+
+        await TestKernels.AskAsync(builder.Build(), TestKernels.OpenAISettings(Arrival.Sequential), streaming: false);
+
+        Assert.False(plugin.ReadRendezvous.Met);
+        Assert.StartsWith("Error:", WireFormats.OpenAIToolResults(server.Requests[1].Body)[0].Content, StringComparison.Ordinal);
     }
 
     [Theory]

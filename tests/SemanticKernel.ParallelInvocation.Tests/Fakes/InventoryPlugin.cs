@@ -100,7 +100,10 @@ internal sealed class Rendezvous(int parties, TimeSpan? safetyTimeout = null)
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"Only {Volatile.Read(ref _arrived)} of {parties} calls were running at the same time.");
+            // Whoever comes later was not there at the same time either.
+            var failure = new TimeoutException($"Only {Volatile.Read(ref _arrived)} of {parties} calls were running at the same time.");
+            _all.TrySetException(failure);
+            throw failure;
         }
     }
 }
