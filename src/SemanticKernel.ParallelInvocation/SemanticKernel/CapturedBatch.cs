@@ -20,16 +20,47 @@ internal sealed class CapturedBatch
     private readonly List<Entry> _entries = [];
     private int _highestArrival = -1;
 
-    private CapturedBatch(int count) => _bySequence = new Entry?[count];
+    private CapturedBatch(FunctionCallContent[] calls, HashSet<KernelFunction>? advertised)
+    {
+        Calls = calls;
+        Advertised = advertised;
+        _bySequence = new Entry?[calls.Length];
+    }
 
     public Task<BatchReport> Run { get; private set; } = Task.FromResult<BatchReport>(null!);
+
+    /// <summary>Gets every call of the assistant message, in emitted order (including those Semantic Kernel rejects).</summary>
+    public FunctionCallContent[] Calls { get; }
+
+    /// <summary>Gets the functions advertised to the model, or null where unknown.</summary>
+    public HashSet<KernelFunction>? Advertised { get; }
+
+    /// <summary>Gets the entry of the call at <paramref name="sequenceIndex"/>, or null if the batch does not run it.</summary>
+    public Entry? EntryAt(int sequenceIndex) => sequenceIndex >= 0 && sequenceIndex < _bySequence.Length ? _bySequence[sequenceIndex] : null;
+
+    /// <summary>
+    /// Semantic Kernel will deliver no more calls of this batch (a filter set Terminate): deferred calls not delivered yet end
+    /// Rejected without running, and any later arrival is treated as not delivered.
+    /// </summary>
+    public void StopDeliveries()
+    {
+        lock (_gate)
+        {
+            for (int j = _highestArrival + 1; j < _bySequence.Length; j++)
+            {
+                _bySequence[j]?.Arrival.TrySetResult(false);
+            }
+
+            _highestArrival = _bySequence.Length;
+        }
+    }
 
     /// <summary>Builds the batch from the assistant message and starts it.</summary>
     public static CapturedBatch Start(ParallelToolExecutor executor, AutoFunctionInvocationContext first, IReadOnlyList<string> diagnostics)
     {
         var calls = FunctionCallContent.GetFunctionCalls(first.ChatMessageContent).ToArray();
-        var batch = new CapturedBatch(calls.Length);
         var advertised = AdvertisedFunctions(first);
+        var batch = new CapturedBatch(calls, advertised);
         var kernel = first.Kernel;
         var requests = new List<ToolCallRequest>();
         for (int i = 0; i < calls.Length; i++)

@@ -14,7 +14,9 @@ public static class KernelBuilderExtensions
     /// <summary>
     /// Registers <see cref="ParallelFunctionInvocationFilter"/> (call this after adding other auto-function filters, so it is the
     /// innermost one), the engine it uses, and <see cref="KernelFunctionEffectsProvider"/>. The options are validated here and any
-    /// problem is thrown at once, every one listed.
+    /// problem is thrown at once, every one listed. It also inserts, first in the services (so the kernel makes it the outermost
+    /// auto-function filter), an internal filter that answers the call ids Semantic Kernel leaves unanswered when a filter sets
+    /// <c>Terminate</c> (see the remarks of <see cref="ParallelFunctionInvocationFilter"/>).
     /// </summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="configure">Configures the options.</param>
@@ -42,7 +44,7 @@ public static class KernelBuilderExtensions
         configure?.Invoke(options);
         options.Validate();
         services.TryAddSingleton(sp => new ParallelToolExecutor(options, sp.GetService<ILoggerFactory>()));
-        services.AddSingleton<IAutoFunctionInvocationFilter>(sp =>
+        services.TryAddSingleton(sp =>
         {
             // The kernel resolves its filters while it is built: check the declarations of the plugins registered so far, so that
             // a bad attribute or template throws from Build() rather than at the first batch.
@@ -50,6 +52,11 @@ public static class KernelBuilderExtensions
             options.Validate(plugins.SelectMany(plugin => plugin));
             return new ParallelFunctionInvocationFilter(sp.GetRequiredService<ParallelToolExecutor>(), sp.GetService<ILoggerFactory>());
         });
+        services.AddSingleton<IAutoFunctionInvocationFilter>(sp => sp.GetRequiredService<ParallelFunctionInvocationFilter>());
+
+        // The kernel takes its filters in registration order, the first being the outermost: the sentinel that answers the ids
+        // Semantic Kernel leaves unanswered after a Terminate must see Terminate once every other filter has set it.
+        services.Insert(0, ServiceDescriptor.Singleton<IAutoFunctionInvocationFilter>(sp => new TerminateSentinelFilter(sp.GetRequiredService<ParallelFunctionInvocationFilter>())));
         return services;
     }
 }

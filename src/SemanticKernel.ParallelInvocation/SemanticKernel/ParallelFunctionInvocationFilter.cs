@@ -1,7 +1,9 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 
@@ -23,11 +25,44 @@ namespace SemanticKernel.ParallelInvocation;
 /// Filters registered after it do not run for the calls it executes.
 /// </para>
 /// <para>
-/// Terminate: when a filter sets <c>Terminate</c>, Semantic Kernel stops delivering the rest of the batch and writes no result for
-/// the undelivered ids (its own behavior in sequential mode). The batch was captured at its first call, so calls that were already
-/// started, or become ready later, still run to completion: their outcomes are only in the <see cref="BatchReport"/> given to
-/// <see cref="ParallelInvocationOptions.OnBatchCompleted"/>. This filter returns before an outer filter sets Terminate, so it cannot
-/// answer the later ids itself (see TerminateTests).
+/// Terminate: when a filter sets <c>Terminate</c> on call k, Semantic Kernel delivers no later call of the batch. The batch was
+/// captured at its first call, so some later calls may already have run. <see cref="KernelBuilderExtensions.AddParallelFunctionInvocation(IServiceCollection, Action{ParallelInvocationOptions}?)"/>
+/// therefore also registers an internal sentinel as the outermost auto-function filter; once every other filter has returned from
+/// call k with <c>Terminate</c> set, it acts according to how the calls were delivered:
+/// </para>
+/// <list type="bullet">
+/// <item><description>
+/// One at a time on a chat-completion connector built on Semantic Kernel's function-calls processor (OpenAI and Azure OpenAI without
+/// <c>AllowConcurrentInvocation</c>, including the legacy <c>ToolCallBehavior</c>): deferred calls not yet delivered end Rejected
+/// without running; the sentinel waits for the later calls the engine started or will start (honouring the request's cancellation
+/// token), then appends to <c>ChatHistory</c> one <c>AuthorRole.Tool</c> message per call after k, in emitted order, each with a
+/// <see cref="Microsoft.SemanticKernel.FunctionResultContent"/> as Semantic Kernel writes it: the call's real result, the engine's
+/// error text (failed, skipped, rejected), or Semantic Kernel's own error text for a call it would have rejected as invalid. Semantic
+/// Kernel then appends call k's own result, so the history reads: assistant message, results of calls 1..k-1, results of calls
+/// k+1..n, result of call k. Tool messages are matched to calls by <c>tool_call_id</c>, so the next request is valid, and the message
+/// Semantic Kernel returns (the last of the history) is still call k's result. Ids already answered are never answered twice.
+/// </description></item>
+/// <item><description>
+/// Concurrently (OpenAI with <c>AllowConcurrentInvocation</c>, e.g. <see cref="ParallelFunctionChoiceBehavior"/>): Semantic Kernel
+/// delivers and answers every id itself; the sentinel does nothing.
+/// </description></item>
+/// <item><description>
+/// Gemini: Semantic Kernel writes one tool message holding the results of calls 1..k only; no message of ours could be sent by that
+/// connector, so the sentinel writes nothing. Deferred calls not yet delivered end Rejected without running; later calls the engine
+/// had started run to completion and their outcomes are only in the <see cref="BatchReport"/>.
+/// </description></item>
+/// <item><description>
+/// The IChatClient path (<c>KernelFunctionInvokingChatClient</c>): Terminate becomes Microsoft.Extensions.AI's
+/// <c>FunctionInvocationContext.Terminate</c>, which stops the function-calling loop; the filter's <c>ChatHistory</c> is a copy there,
+/// so the sentinel cannot add results. As for Gemini, deferred calls not yet delivered end Rejected and started calls' outcomes are
+/// only in the <see cref="BatchReport"/>.
+/// </description></item>
+/// </list>
+/// <para>
+/// If a filter sets Terminate before calling <c>next</c> (or does not call it) on call k, call k's id gets whatever result that
+/// filter left, as in Semantic Kernel; when the engine had already run call k, its outcome is only in the <see cref="BatchReport"/>.
+/// The sentinel is outermost only among filters registered through the services; a filter inserted before it in
+/// <c>Kernel.AutoFunctionInvocationFilters</c> after the kernel is built and setting Terminate is not seen.
 /// </para>
 /// <para>Thread-safe; one instance serves every kernel and request.</para>
 /// </remarks>
@@ -87,7 +122,7 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
         object? last = context.Messages is { Count: > 0 } messages ? messages[^1] : null;
         lock (_batches)
         {
-            if (_batches.TryGetValue(message, out var batch) || (last is not null && _batches.TryGetValue(last, out batch)))
+            if (TryGetBatchLocked(message, last, out var batch))
             {
                 return batch;
             }
@@ -102,6 +137,19 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
             return batch;
         }
     }
+
+    /// <summary>Finds the batch a filter invocation belongs to, if this filter started one (used by <see cref="TerminateSentinelFilter"/>).</summary>
+    internal bool TryGetBatch(AutoFunctionInvocationContext context, [NotNullWhen(true)] out CapturedBatch? batch)
+    {
+        object? last = context.Messages is { Count: > 0 } messages ? messages[^1] : null;
+        lock (_batches)
+        {
+            return TryGetBatchLocked(context.ChatMessageContent, last, out batch);
+        }
+    }
+
+    private bool TryGetBatchLocked(object message, object? last, [NotNullWhen(true)] out CapturedBatch? batch) =>
+        _batches.TryGetValue(message, out batch) || (last is not null && _batches.TryGetValue(last, out batch));
 
     private string[] Diagnose(AutoFunctionInvocationContext context)
     {
