@@ -24,6 +24,9 @@ public static class NotebookRunner
     /// <summary>The environment variable naming an extra package source for the generated programs.</summary>
     public const string ExtraSourceVariable = "PARALLELSK_EXTRA_NUGET_SOURCE";
 
+    /// <summary>The environment variable that, when set, keeps each generated program (its path is printed) for debugging.</summary>
+    public const string KeepVariable = "PARALLELSK_KEEP_NOTEBOOK_PROGRAMS";
+
     /// <summary>The provider keys that would switch a notebook from its scripted model to a real service.</summary>
     public static readonly string[] KeyVariables = ["ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"];
 
@@ -87,12 +90,22 @@ public static class NotebookRunner
         }
 
         process.WaitForExit();
-        try
+        if (Environment.GetEnvironmentVariable(KeepVariable) is { Length: > 0 })
         {
-            Directory.Delete(dir, recursive: true);
+            lock (output)
+            {
+                output.AppendLine($"[runner] program kept at {file}");
+            }
         }
-        catch (IOException)
+        else
         {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
 
         lock (output)

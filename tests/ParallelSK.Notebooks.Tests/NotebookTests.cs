@@ -19,7 +19,7 @@ public sealed class NotebookTests(ITestOutputHelper output)
     [Fact]
     public void Notebooks_TheSamplesFolder_HoldsTheExpectedNotebooks()
     {
-        Assert.Equal(["03-microsoft-extensions-ai", "04-mcp"], Names());
+        Assert.Equal(["03-microsoft-extensions-ai", "04-mcp", "05-observability"], Names());
     }
 
     [Theory]
@@ -48,5 +48,6 @@ public sealed class NotebookTests(ITestOutputHelper output)
     [Theory]
     [InlineData("03-microsoft-extensions-ai")]
     [InlineData("04-mcp")]
+    [InlineData("05-observability")]
     public Task Notebook_RunOfflineOnItsScriptedModel_ReachesItsLastCell(string name) => NotebookRunner.AssertRunsToItsEndAsync(name, output);
 }
