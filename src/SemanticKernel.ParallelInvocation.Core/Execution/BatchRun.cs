@@ -386,6 +386,12 @@ internal sealed class BatchRun
             outcome.Exception = ex as OperationCanceledException ?? new OperationCanceledException("The batch was cancelled.", ex, _cancellationToken);
             return ToolCallStatus.Cancelled;
         }
+        catch (CallNotDeliveredException ex)
+        {
+            outcome.Exception = ex;
+            outcome.ErrorMessage = ex.Message;
+            return ToolCallStatus.Rejected;
+        }
         catch (Exception ex) when (timeoutSource?.IsCancellationRequested == true)
         {
             abandoned = !task.IsCompleted;

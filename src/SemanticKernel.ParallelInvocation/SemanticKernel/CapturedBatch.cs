@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
+using SemanticKernel.ParallelInvocation.Execution;
 
 namespace SemanticKernel.ParallelInvocation;
 
@@ -40,7 +41,10 @@ internal sealed class CapturedBatch
                 continue;
             }
 
-            bool deferred = advertised is null;
+            // Semantic Kernel may still reject a call whose advertisement is unknown (Gemini tells filters nothing about it). Such a call
+            // runs early only if it writes nothing: should it never be delivered, its result is simply unused. Writing calls wait for
+            // their own filter invocation.
+            bool deferred = advertised is null && MayWrite(executor, function);
             if (advertised is not null && !advertised.Contains(function))
             {
                 continue;
@@ -66,6 +70,20 @@ internal sealed class CapturedBatch
         }
 
         batch.Run = executor.ExecuteAsync(toolBatch, first.CancellationToken);
+        _ = batch.Run.ContinueWith(
+            static (run, state) =>
+            {
+                // A declaration error (e.g. contradictory attributes on a plugin added after the kernel was built) fails the batch
+                // before any call is decided: every waiting filter invocation gets the error instead of waiting forever.
+                foreach (var entry in (List<Entry>)state!)
+                {
+                    entry.Outcome.TrySetException(run.Exception!.InnerExceptions);
+                }
+            },
+            batch._entries,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         return batch;
     }
 
@@ -89,6 +107,18 @@ internal sealed class CapturedBatch
 
             entry.Arrival.TrySetResult(true);
             return entry;
+        }
+    }
+
+    private static bool MayWrite(ParallelToolExecutor executor, KernelFunction function)
+    {
+        try
+        {
+            return executor.Resolver.Resolve(function, function.Name).Declaration.WriteKeys.Count > 0;
+        }
+        catch (ParallelInvocationConfigurationException)
+        {
+            return true; // the engine reports the declaration error itself
         }
     }
 
@@ -126,7 +156,7 @@ internal sealed class CapturedBatch
         {
             if (deferred && !await Arrival.Task.WaitAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException($"Semantic Kernel did not deliver the call to '{Function.Name}'; it was not run.");
+                throw new CallNotDeliveredException($"Error: the call to '{Function.Name}' was rejected before it could run.");
             }
 
             Result = await Function.InvokeAsync(kernel, Arguments, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -29,7 +31,9 @@ public static class KernelBuilderExtensions
     /// <param name="services">The services a kernel is built from.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The services.</returns>
-    /// <exception cref="ParallelInvocationConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ParallelInvocationConfigurationException">
+    /// The options are invalid (thrown here), or a registered plugin's declarations are (thrown when the kernel is built).
+    /// </exception>
     public static IServiceCollection AddParallelFunctionInvocation(this IServiceCollection services, Action<ParallelInvocationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -38,7 +42,14 @@ public static class KernelBuilderExtensions
         configure?.Invoke(options);
         options.Validate();
         services.TryAddSingleton(sp => new ParallelToolExecutor(options, sp.GetService<ILoggerFactory>()));
-        services.AddSingleton<IAutoFunctionInvocationFilter>(sp => new ParallelFunctionInvocationFilter(sp.GetRequiredService<ParallelToolExecutor>(), sp.GetService<ILoggerFactory>()));
+        services.AddSingleton<IAutoFunctionInvocationFilter>(sp =>
+        {
+            // The kernel resolves its filters while it is built: check the declarations of the plugins registered so far, so that
+            // a bad attribute or template throws from Build() rather than at the first batch.
+            IEnumerable<KernelPlugin> plugins = (IEnumerable<KernelPlugin>?)sp.GetService<KernelPluginCollection>() ?? sp.GetServices<KernelPlugin>();
+            options.Validate(plugins.SelectMany(plugin => plugin));
+            return new ParallelFunctionInvocationFilter(sp.GetRequiredService<ParallelToolExecutor>(), sp.GetService<ILoggerFactory>());
+        });
         return services;
     }
 }

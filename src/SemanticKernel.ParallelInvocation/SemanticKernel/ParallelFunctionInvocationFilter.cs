@@ -23,9 +23,11 @@ namespace SemanticKernel.ParallelInvocation;
 /// Filters registered after it do not run for the calls it executes.
 /// </para>
 /// <para>
-/// Terminate: when a filter sets <c>Terminate</c>, Semantic Kernel stops delivering the rest of the batch. Calls already started
-/// still finish (their outcomes are in the <see cref="BatchReport"/> given to <see cref="ParallelInvocationOptions.OnBatchCompleted"/>);
-/// calls not yet started are cancelled with the request. Semantic Kernel itself writes no result for the undelivered ids.
+/// Terminate: when a filter sets <c>Terminate</c>, Semantic Kernel stops delivering the rest of the batch and writes no result for
+/// the undelivered ids (its own behavior in sequential mode). The batch was captured at its first call, so calls that were already
+/// started, or become ready later, still run to completion: their outcomes are only in the <see cref="BatchReport"/> given to
+/// <see cref="ParallelInvocationOptions.OnBatchCompleted"/>. This filter returns before an outer filter sets Terminate, so it cannot
+/// answer the later ids itself (see TerminateTests).
 /// </para>
 /// <para>Thread-safe; one instance serves every kernel and request.</para>
 /// </remarks>
@@ -58,9 +60,7 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
             return;
         }
 
-        // The IChatClient path rebuilds ChatMessageContent for every call; its message list's last message is the stable batch identity.
-        object key = context.Messages is { Count: > 0 } messages ? messages[^1] : context.ChatMessageContent;
-        var batch = _batches.GetValue(key, _ => CapturedBatch.Start(Executor, context, Diagnose(context)));
+        var batch = GetOrStartBatch(context);
         var entry = batch.Arrive(context.FunctionSequenceIndex, context.Function);
         if (entry is null)
         {
@@ -75,9 +75,43 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
             : new FunctionResult(context.Function, outcome.ResultForModel);
     }
 
+    /// <summary>
+    /// Finds the batch a filter invocation belongs to, or starts it. Its identity depends on the path: the chat-completion connectors
+    /// (OpenAI, Gemini) pass the same <see cref="AutoFunctionInvocationContext.ChatMessageContent"/> to every call of a batch but build a
+    /// fresh <see cref="Microsoft.Extensions.AI.FunctionInvocationContext.Messages"/> copy for each; the IChatClient path does the
+    /// opposite (one message list, a new ChatMessageContent per call). A batch is registered under both, so whichever is stable finds it.
+    /// </summary>
+    private CapturedBatch GetOrStartBatch(AutoFunctionInvocationContext context)
+    {
+        object message = context.ChatMessageContent;
+        object? last = context.Messages is { Count: > 0 } messages ? messages[^1] : null;
+        lock (_batches)
+        {
+            if (_batches.TryGetValue(message, out var batch) || (last is not null && _batches.TryGetValue(last, out batch)))
+            {
+                return batch;
+            }
+
+            batch = CapturedBatch.Start(Executor, context, Diagnose(context));
+            _batches.AddOrUpdate(message, batch);
+            if (last is not null)
+            {
+                _batches.AddOrUpdate(last, batch);
+            }
+
+            return batch;
+        }
+    }
+
     private string[] Diagnose(AutoFunctionInvocationContext context)
     {
         var found = ParallelInvocationDiagnostics.Check(context.Kernel, context.ExecutionSettings);
+        if (context.ExecutionSettings is null && context.ChatMessageContent.GetType().Name.Contains("Gemini", StringComparison.Ordinal))
+        {
+            // The Gemini connector passes no execution settings to filters; recognise it by its message type.
+            found = [.. found, ParallelInvocationDiagnostics.GeminiDelivery];
+        }
+
         if (context.Kernel.AutoFunctionInvocationFilters.LastOrDefault() != this)
         {
             found = [.. found, "ParallelFunctionInvocationFilter is not the last auto-function filter: filters registered after it do not run for the calls it executes. Register it last."];

@@ -7,6 +7,8 @@ namespace SemanticKernel.ParallelInvocation;
 /// <summary>Names the settings that silently turn parallel tool calls off, or keep this library from seeing them.</summary>
 public static class ParallelInvocationDiagnostics
 {
+    internal const string GeminiDelivery = "the Gemini connector ignores FunctionChoiceBehaviorOptions, delivers calls one at a time and does not tell filters which functions it advertised: ParallelFunctionInvocationFilter still runs calls that only read together, but a call that writes waits until the connector delivers it.";
+
     /// <summary>Checks a kernel and the settings a request will use.</summary>
     /// <param name="kernel">The kernel.</param>
     /// <param name="settings">The request's execution settings.</param>
@@ -44,7 +46,7 @@ public static class ParallelInvocationDiagnostics
 
         if (settings!.GetType().Name.Contains("Gemini", System.StringComparison.Ordinal))
         {
-            found.Add("the Gemini connector ignores FunctionChoiceBehaviorOptions and delivers calls one at a time; ParallelFunctionInvocationFilter still runs independent calls of a batch together.");
+            found.Add(GeminiDelivery);
         }
 
         return [.. found];
