@@ -19,7 +19,7 @@ public sealed class NotebookTests(ITestOutputHelper output)
     [Fact]
     public void Notebooks_TheSamplesFolder_HoldsTheExpectedNotebooks()
     {
-        Assert.Equal(["03-microsoft-extensions-ai", "04-mcp", "05-observability"], Names());
+        Assert.Equal(["01-semantic-kernel-quickstart", "02-gemini", "03-microsoft-extensions-ai", "04-mcp", "05-observability"], Names());
     }
 
     [Theory]
