@@ -19,6 +19,7 @@ namespace ParallelSK.Notebooks.Tests;
 /// <item>each cell is parsed as C# script: its <c>using</c> directives and <c>#pragma warning</c> lines go to the top, its type
 /// declarations to the end (after the top-level statements, where C# wants them), everything else stays in order as top-level statements,
 /// and a cell's trailing expression (which .NET Interactive displays) becomes <c>display(expression);</c>;</item>
+/// <item>the program gets .NET Interactive's default imports instead of the SDK's implicit usings;</item>
 /// <item><c>display(...)</c>, <c>.Display()</c> and <c>HTML(...)</c> come from a small shim appended to the program, which prints what
 /// the notebook would show.</item>
 /// </list>
@@ -58,6 +59,9 @@ public static partial class NotebookProgram
         sealed record NotebookHtml(string Html);
 
         """;
+
+    /// <summary>The namespaces .NET Interactive's C# kernel imports into every notebook.</summary>
+    public static readonly string[] DefaultImports = ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
 
     /// <summary>Builds the program. Project references point into <paramref name="repoRoot"/>.</summary>
     /// <exception cref="InvalidOperationException">A cell uses something the conversion does not support; the message says which.</exception>
@@ -106,14 +110,16 @@ public static partial class NotebookProgram
             program.AppendLine(directive);
         }
 
-        // A file-based program is published native by default; notebooks are not.
+        // A file-based program is published native by default; notebooks are not. Its implicit usings are replaced by the imports
+        // .NET Interactive's C# kernel gives every notebook, so a cell that forgets a using fails here as it would in the notebook.
         program.AppendLine("#:property PublishAot=false");
+        program.AppendLine("#:property ImplicitUsings=disable");
         foreach (string pragma in pragmas.Distinct())
         {
             program.AppendLine(pragma);
         }
 
-        foreach (string u in usings.Distinct())
+        foreach (string u in DefaultImports.Select(n => $"using {n};").Concat(usings).Distinct())
         {
             program.AppendLine(u);
         }
