@@ -14,8 +14,13 @@ namespace SemanticKernel.ParallelInvocation.Execution;
 /// <summary>
 /// One batch being run. All scheduling state is guarded by <see cref="_gate"/>; functions run outside it. Each outcome is decided
 /// exactly once (<see cref="_done"/>), by whichever party owns the call at that moment: the scheduler (rejected, skipped, cancelled
-/// before start), the approval continuation, or the call's own task.
+/// before start), the approval continuation, the delivery continuation, or the call's own task.
 /// </summary>
+/// <remarks>
+/// Work released under the lock (calls to start, delivery gates to await) is collected in a list of <see cref="Launch"/> and launched
+/// after the lock is released, so no host code runs under it. Every lock section that can make a call ready ends with
+/// <see cref="ScheduleLocked"/>, which also collects the delivery gates made due (<see cref="_gatesDue"/>).
+/// </remarks>
 internal sealed class BatchRun
 {
     private const string UngroupedKey = "";
@@ -34,6 +39,8 @@ internal sealed class BatchRun
     private int[] _remaining = [];
     private bool[] _done = [];
     private bool[] _awaitingApproval = [];
+    private bool[] _awaitingDelivery = [];
+    private readonly List<int> _gatesDue = [];
     private bool[] _running = [];
     private int?[] _skipCause = [];
     private Dictionary<string, PriorityQueue<int, int>> _ready = new(StringComparer.Ordinal);
@@ -72,13 +79,14 @@ internal sealed class BatchRun
         _remaining = new int[n];
         _done = new bool[n];
         _awaitingApproval = new bool[n];
+        _awaitingDelivery = new bool[n];
         _running = new bool[n];
         _skipCause = new int?[n];
         _callerContext = ExecutionContext.Capture();
         _batchActivity = _executor.Observer.BatchStarting(_batch, _effects.Count(e => e is not null), _plan.EdgeCount);
 
         var approvals = new List<int>();
-        var toStart = new List<int>();
+        var toStart = new List<Launch>();
         lock (_gate)
         {
             for (int i = 0; i < n; i++)
@@ -225,7 +233,20 @@ internal sealed class BatchRun
 
     private TimeSpan Elapsed() => _time.GetElapsedTime(_start);
 
+    /// <summary>The call's predecessors are done and its approval given: it waits for its delivery gate, if any, then for a slot.</summary>
     private void MarkReadyLocked(int i)
+    {
+        if (_outcomes[i].Request.DeliveryGate is not null)
+        {
+            _awaitingDelivery[i] = true;
+            _gatesDue.Add(i);
+            return;
+        }
+
+        EnqueueLocked(i);
+    }
+
+    private void EnqueueLocked(int i)
     {
         _outcomes[i].QueuedAt = Elapsed();
         string group = _effects[i]!.Declaration.ConcurrencyGroup ?? UngroupedKey;
@@ -238,9 +259,16 @@ internal sealed class BatchRun
         queue.Enqueue(i, i);
     }
 
-    /// <summary>Takes ready calls, lowest index first, while the global limit and each group's limit allow.</summary>
-    private void ScheduleLocked(List<int> toStart)
+    /// <summary>Collects the delivery gates made due, then takes ready calls, lowest index first, while the global limit and each group's limit allow.</summary>
+    private void ScheduleLocked(List<Launch> toStart)
     {
+        // Gates are collected even after cancellation: each awaiting call is decided by its own gate's continuation.
+        foreach (int g in _gatesDue)
+        {
+            toStart.Add(new Launch(g, OpensGate: true));
+        }
+
+        _gatesDue.Clear();
         int max = _options.MaxDegreeOfParallelism;
         while (!_cancelled && (max == ParallelInvocationOptions.Unbounded || _inFlight < max))
         {
@@ -265,31 +293,33 @@ internal sealed class BatchRun
             _inFlight++;
             _maxInFlight = Math.Max(_maxInFlight, _inFlight);
             _groupInFlight[bestGroup] = _groupInFlight.GetValueOrDefault(bestGroup) + 1;
-            toStart.Add(best);
+            toStart.Add(new Launch(best, OpensGate: false));
         }
     }
 
     private bool HasCapacity(string group) =>
         group == UngroupedKey || !_executor.GroupLimits.TryGetValue(group, out int limit) || _groupInFlight.GetValueOrDefault(group) < limit;
 
-    private void StartAll(List<int> toStart)
+    private void StartAll(List<Launch> toStart)
     {
-        foreach (int i in toStart)
+        foreach (var launch in toStart)
         {
             if (_callerContext is null)
             {
-                _ = RunCallAsync(i);
+                Start(launch);
                 continue;
             }
 
-            // Each call starts in the caller's execution context, not in that of the call whose completion released it.
+            // Each call (and each delivery gate) starts in the caller's execution context, not in that of the call whose completion released it.
             ExecutionContext.Run(_callerContext, static s =>
             {
-                var (run, index) = ((BatchRun, int))s!;
-                _ = run.RunCallAsync(index);
-            }, (this, i));
+                var (run, launch) = ((BatchRun, Launch))s!;
+                run.Start(launch);
+            }, (this, launch));
         }
     }
+
+    private void Start(Launch launch) => _ = launch.OpensGate ? AwaitDeliveryAsync(launch.Index) : RunCallAsync(launch.Index);
 
     private async Task RunCallAsync(int i)
     {
@@ -318,7 +348,7 @@ internal sealed class BatchRun
         _executor.Observer.CallCompleted(activity, outcome);
         activity?.Dispose();
 
-        var toStart = new List<int>();
+        var toStart = new List<Launch>();
         lock (_gate)
         {
             _inFlight--;
@@ -386,12 +416,6 @@ internal sealed class BatchRun
             outcome.Exception = ex as OperationCanceledException ?? new OperationCanceledException("The batch was cancelled.", ex, _cancellationToken);
             return ToolCallStatus.Cancelled;
         }
-        catch (CallNotDeliveredException ex)
-        {
-            outcome.Exception = ex;
-            outcome.ErrorMessage = ex.Message;
-            return ToolCallStatus.Rejected;
-        }
         catch (Exception ex) when (timeoutSource?.IsCancellationRequested == true)
         {
             abandoned = !task.IsCompleted;
@@ -455,8 +479,8 @@ internal sealed class BatchRun
 
             for (int i = 0; i < _outcomes.Length; i++)
             {
-                // Running calls and pending approvals finish themselves as cancelled; everything else is decided here.
-                if (!_done[i] && !_running[i] && !_awaitingApproval[i])
+                // Running calls, pending approvals and pending deliveries finish themselves as cancelled; everything else is decided here.
+                if (!_done[i] && !_running[i] && !_awaitingApproval[i] && !_awaitingDelivery[i])
                 {
                     FinishLocked(i, ToolCallStatus.Cancelled);
                 }
@@ -466,31 +490,39 @@ internal sealed class BatchRun
         }
     }
 
-    private async Task RequestApprovalAsync(int i)
+    /// <summary>
+    /// Awaits a host's yes or no about a call (its approval, its delivery) under the batch's cancellation. A host that throws says no,
+    /// with <paramref name="failureMessage"/> for the model; cancellation says no with <see cref="ToolCallStatus.Cancelled"/>.
+    /// </summary>
+    private async Task<(bool Yes, ToolCallStatus? Failed)> AskHostAsync(ToolCallOutcome outcome, Func<ValueTask<bool>> ask, string failureMessage)
     {
-        var outcome = _outcomes[i];
-        var request = outcome.Request;
-        bool approved;
-        ToolCallStatus? failed = null;
         try
         {
-            var approval = new ApprovalRequest(request.CallId, request.Name, request.Arguments, request.Function!, _effects[i]!.Declaration);
-            approved = await _options.ApprovalHandler!(approval, _cancellationToken).AsTask().WaitAsync(_cancellationToken).ConfigureAwait(false);
+            return (await ask().AsTask().WaitAsync(_cancellationToken).ConfigureAwait(false), null);
         }
         catch (Exception ex) when (_cancellationToken.IsCancellationRequested)
         {
             outcome.Exception = ex;
-            approved = false;
-            failed = ToolCallStatus.Cancelled;
+            return (false, ToolCallStatus.Cancelled);
         }
         catch (Exception ex)
         {
             outcome.Exception = ex;
-            approved = false;
-            outcome.ErrorMessage = $"Error: the approval of the call to '{request.Name}' failed, so it did not run.";
+            outcome.ErrorMessage = failureMessage;
+            return (false, null);
         }
+    }
 
-        var toStart = new List<int>();
+    private async Task RequestApprovalAsync(int i)
+    {
+        var outcome = _outcomes[i];
+        var request = outcome.Request;
+        var (approved, failed) = await AskHostAsync(
+            outcome,
+            () => _options.ApprovalHandler!(new ApprovalRequest(request.CallId, request.Name, request.Arguments, request.Function!, _effects[i]!.Declaration), _cancellationToken),
+            $"Error: the approval of the call to '{request.Name}' failed, so it did not run.").ConfigureAwait(false);
+
+        var toStart = new List<Launch>();
         lock (_gate)
         {
             _awaitingApproval[i] = false;
@@ -515,6 +547,46 @@ internal sealed class BatchRun
             else if (_remaining[i] == 0)
             {
                 MarkReadyLocked(i);
+            }
+
+            ScheduleLocked(toStart);
+            CompleteIfDoneLocked();
+        }
+
+        StartAll(toStart);
+    }
+
+    /// <summary>
+    /// Awaits the delivery gate of a call that is otherwise ready. It holds no concurrency slot meanwhile, and its queue and run times
+    /// start only once delivery is confirmed. Not delivered: Rejected, which does not skip the calls ordered after it.
+    /// </summary>
+    private async Task AwaitDeliveryAsync(int i)
+    {
+        var outcome = _outcomes[i];
+        string name = outcome.Name;
+        var gate = outcome.Request.DeliveryGate!;
+        var (delivered, failed) = await AskHostAsync(
+            outcome,
+            () => gate(_cancellationToken),
+            $"Error: the delivery of the call to '{name}' could not be confirmed, so it did not run.").ConfigureAwait(false);
+
+        var toStart = new List<Launch>();
+        lock (_gate)
+        {
+            _awaitingDelivery[i] = false;
+            Debug.Assert(!_done[i], "A call awaiting delivery is decided only here.");
+            if (!delivered)
+            {
+                outcome.ErrorMessage ??= failed is null ? $"Error: the call to '{name}' was rejected before it could run." : null;
+                FinishLocked(i, failed ?? ToolCallStatus.Rejected);
+            }
+            else if (_cancelled)
+            {
+                FinishLocked(i, ToolCallStatus.Cancelled);
+            }
+            else
+            {
+                EnqueueLocked(i);
             }
 
             ScheduleLocked(toStart);
@@ -625,4 +697,7 @@ internal sealed class BatchRun
                 return $"Error: the call to '{name}' did not run.";
         }
     }
+
+    /// <summary>Work released under the lock: a call to start, or the delivery gate of a call to await.</summary>
+    private readonly record struct Launch(int Index, bool OpensGate);
 }

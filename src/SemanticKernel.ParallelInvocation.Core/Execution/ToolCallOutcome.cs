@@ -59,7 +59,7 @@ public sealed class ToolCallOutcome
     /// <summary>Gets how many times the function was started (more than 1 after retries).</summary>
     public int Attempts { get; internal set; }
 
-    /// <summary>Gets when, from the batch start, the call was ready to run (its predecessors done, its approval given).</summary>
+    /// <summary>Gets when, from the batch start, the call was ready to run (its predecessors done, its approval given, its delivery confirmed by the host).</summary>
     public TimeSpan? QueuedAt { get; internal set; }
 
     /// <summary>Gets when, from the batch start, the function was started; null if it never ran.</summary>

@@ -50,6 +50,15 @@ public sealed class ToolCallRequest
     /// </summary>
     public Func<ToolCallRequest, CancellationToken, ValueTask<object?>>? Invoker { get; init; }
 
+    /// <summary>
+    /// Gets the host's confirmation that it delivers the call, or <see langword="null"/> when delivery is certain. The engine asks it
+    /// once, when the call is otherwise ready (predecessors done, approval given), and waits for the answer before the call is queued
+    /// for a concurrency slot, so the wait counts neither as queue time nor as run time. <see langword="true"/> lets the call run;
+    /// <see langword="false"/> or an exception ends it <see cref="ToolCallStatus.Rejected"/> without running (the calls ordered after
+    /// it still run); the batch's cancellation, whose token is passed, ends it <see cref="ToolCallStatus.Cancelled"/>.
+    /// </summary>
+    internal Func<CancellationToken, ValueTask<bool>>? DeliveryGate { get; init; }
+
     /// <summary>Gets host state carried with the call (an adapter's own context); the engine never reads it.</summary>
     public object? State { get; init; }
 }

@@ -11,7 +11,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// <summary>
 /// One assistant turn's calls, captured when the first of them reaches the filter and run from there by the engine. Each later filter
 /// invocation of the same turn picks up its own outcome. Calls whose delivery by Semantic Kernel cannot be predicted (advertised
-/// functions unknown) wait for their own filter invocation before they run.
+/// functions unknown) are gated on their own filter invocation: the engine starts them only once it has come.
 /// </summary>
 internal sealed class CapturedBatch
 {
@@ -73,21 +73,22 @@ internal sealed class CapturedBatch
             }
 
             // Semantic Kernel may still reject a call whose advertisement is unknown (Gemini tells filters nothing about it). Such a call
-            // runs early only if it writes nothing: should it never be delivered, its result is simply unused. Writing calls wait for
-            // their own filter invocation.
+            // runs early only if it writes nothing: should it never be delivered, its result is simply unused. A writing call is gated on
+            // its own filter invocation, which the engine awaits without counting it as run time or holding a concurrency slot.
             bool deferred = advertised is null && MayWrite(executor, function);
             if (advertised is not null && !advertised.Contains(function))
             {
                 continue;
             }
 
-            var entry = new Entry(i, function, call.Arguments ?? [], deferred);
+            var entry = new Entry(i, function, call.Arguments ?? []);
             batch._bySequence[i] = entry;
             batch._entries.Add(entry);
             requests.Add(new ToolCallRequest(call.Id, function.Name, entry.Arguments, function)
             {
                 State = entry,
                 Invoker = (request, token) => ((Entry)request.State!).InvokeAsync(kernel, token),
+                DeliveryGate = deferred ? _ => new ValueTask<bool>(entry.Arrival.Task) : null,
             });
         }
 
@@ -169,7 +170,7 @@ internal sealed class CapturedBatch
     }
 
     /// <summary>One call of the batch as the filter sees it.</summary>
-    internal sealed class Entry(int sequenceIndex, KernelFunction function, KernelArguments arguments, bool deferred)
+    internal sealed class Entry(int sequenceIndex, KernelFunction function, KernelArguments arguments)
     {
         public int SequenceIndex { get; } = sequenceIndex;
 
@@ -177,6 +178,7 @@ internal sealed class CapturedBatch
 
         public KernelArguments Arguments { get; } = arguments;
 
+        /// <summary>Gets whether Semantic Kernel delivered the call (its filter invocation came) or, false, never will.</summary>
         public TaskCompletionSource<bool> Arrival { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource<ToolCallOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -185,11 +187,6 @@ internal sealed class CapturedBatch
 
         public async ValueTask<object?> InvokeAsync(Kernel kernel, CancellationToken cancellationToken)
         {
-            if (deferred && !await Arrival.Task.WaitAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw new CallNotDeliveredException($"Error: the call to '{Function.Name}' was rejected before it could run.");
-            }
-
             Result = await Function.InvokeAsync(kernel, Arguments, cancellationToken).ConfigureAwait(false);
             return Result.GetValue<object>();
         }
