@@ -111,6 +111,28 @@ public sealed class GeminiConnectorTests
         Assert.Equal(["get apple"], plugin.Log);
     }
 
+    /// <summary>
+    /// A writing call on Gemini cannot run before Semantic Kernel delivers it (its filter invocation, which comes only after the slow
+    /// read's). That wait is not its run time: it starts, and is queued, only once delivered, so the timeline shows its real cost.
+    /// </summary>
+    [Fact]
+    public async Task DeferredWrite_DeliveredAfterSlowRead_WaitForDeliveryIsNotRunTime()
+    {
+        await using var server = new LocalModelServer();
+        var reports = new ConcurrentQueue<BatchReport>();
+        server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_SlowRead", "{}"), new("", "Inventory_Write", "{}")))
+            .ThenJson(WireFormats.GeminiText("done"));
+
+        await TestKernels.AskAsync(TestKernels.Gemini(server, new SlowShop(), configure: TestKernels.CollectReports(reports)), TestKernels.GeminiSettings(), streaming: false);
+
+        var report = Assert.Single(reports);
+        var (read, write) = (report.Calls[0], report.Calls[1]);
+        Assert.All(report.Calls, o => Assert.Equal(ToolCallStatus.Succeeded, o.Status));
+        Assert.True(write.QueuedAt >= read.FinishedAt, $"The write was queued at {write.QueuedAt}, before its delivery after the read ({read.FinishedAt}).");
+        Assert.True(write.StartedAt >= read.FinishedAt);
+        Assert.True(write.RunTime < read.RunTime, $"The write's run time {write.RunTime} counts its wait for delivery.");
+    }
+
     /// <summary>The follow-up request's last content: one message whose parts are the function responses, in order.</summary>
     private static (string Name, string Content)[] FunctionResponses(LocalModelServer server)
     {
@@ -124,4 +146,20 @@ public sealed class GeminiConnectorTests
             .Select(r => (r.GetProperty("name").GetString()!, r.GetProperty("response").GetProperty("content").GetRawText()))
             .ToArray();
     }
+}
+
+/// <summary>A read that takes a while and an independent write (deferred on Gemini, where the advertised functions are unknown).</summary>
+public sealed class SlowShop
+{
+    [Microsoft.SemanticKernel.KernelFunction]
+    [ReadsResource("shelf")]
+    public async Task<string> SlowRead()
+    {
+        await Task.Delay(300);
+        return "read";
+    }
+
+    [Microsoft.SemanticKernel.KernelFunction]
+    [WritesResource("till")]
+    public string Write() => "written";
 }
