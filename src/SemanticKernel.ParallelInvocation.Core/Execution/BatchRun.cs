@@ -40,6 +40,7 @@ internal sealed class BatchRun
     private bool[] _done = [];
     private bool[] _awaitingApproval = [];
     private bool[] _awaitingDelivery = [];
+    private ToolCallStatus?[] _decidedEarly = [];
     private readonly List<int> _gatesDue = [];
     private bool[] _running = [];
     private int?[] _skipCause = [];
@@ -80,6 +81,7 @@ internal sealed class BatchRun
         _done = new bool[n];
         _awaitingApproval = new bool[n];
         _awaitingDelivery = new bool[n];
+        _decidedEarly = new ToolCallStatus?[n];
         _running = new bool[n];
         _skipCause = new int?[n];
         _callerContext = ExecutionContext.Capture();
@@ -103,7 +105,7 @@ internal sealed class BatchRun
                     if (_options.ApprovalHandler is null)
                     {
                         outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
-                        FinishLocked(i, ToolCallStatus.Rejected);
+                        DecideLocked(i, ToolCallStatus.Rejected);
                     }
                     else
                     {
@@ -482,7 +484,7 @@ internal sealed class BatchRun
                 // Running calls, pending approvals and pending deliveries finish themselves as cancelled; everything else is decided here.
                 if (!_done[i] && !_running[i] && !_awaitingApproval[i] && !_awaitingDelivery[i])
                 {
-                    FinishLocked(i, ToolCallStatus.Cancelled);
+                    FinishLocked(i, _decidedEarly[i] ?? ToolCallStatus.Cancelled);
                 }
             }
 
@@ -534,7 +536,7 @@ internal sealed class BatchRun
             if (!approved)
             {
                 outcome.ErrorMessage ??= failed is null ? $"Error: the call to '{request.Name}' was not approved and did not run." : null;
-                FinishLocked(i, failed ?? ToolCallStatus.Rejected);
+                DecideLocked(i, failed ?? ToolCallStatus.Rejected);
             }
             else if (_cancelled)
             {
@@ -619,7 +621,11 @@ internal sealed class BatchRun
             if (!alreadyTimed)
             {
                 outcome.FinishedAt = Elapsed();
-                if (status != ToolCallStatus.Succeeded)
+                if (status == ToolCallStatus.Skipped)
+                {
+                    outcome.ErrorMessage = MessageFor(outcome, status); // replaces a refusal decided earlier
+                }
+                else if (status != ToolCallStatus.Succeeded)
                 {
                     outcome.ErrorMessage ??= MessageFor(outcome, status);
                 }
@@ -653,14 +659,40 @@ internal sealed class BatchRun
                 }
                 else if (_skipCause[s] is int cause)
                 {
+                    // As in a sequential run: a call ordered after a failed write is skipped, even one already refused approval.
                     _outcomes[s].SkippedBecauseOf = cause;
                     work.Push((s, ToolCallStatus.Skipped, false));
+                }
+                else if (_decidedEarly[s] is { } decided)
+                {
+                    work.Push((s, decided, false));
                 }
                 else
                 {
                     MarkReadyLocked(s);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Decides that a call will not run. Its successors are released only once its own predecessors are done: the plan orders a
+    /// successor after this call alone when this call dominates an earlier one, so releasing it early would let it overtake that call.
+    /// </summary>
+    private void DecideLocked(int i, ToolCallStatus status)
+    {
+        if (_remaining[i] == 0 && _skipCause[i] is int cause)
+        {
+            _outcomes[i].SkippedBecauseOf = cause;
+            FinishLocked(i, ToolCallStatus.Skipped);
+        }
+        else if (_remaining[i] == 0)
+        {
+            FinishLocked(i, status);
+        }
+        else
+        {
+            _decidedEarly[i] = status;
         }
     }
 

@@ -140,3 +140,52 @@ public sealed class ApprovalWrapperTests
         Assert.Equal(1, approvals);
     }
 }
+
+public sealed class EarlyDecisionOrderingTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ExecuteAsync_ApprovalRefusedWhileEarlierWriteRuns_LaterReadStillWaitsForThatWrite(bool withHandler)
+    {
+        // write#0 (slow) -> write#1 (needs approval; refused at once) -> read#2. The plan orders the read after #1 alone (#1 dominates #0),
+        // so deciding #1 before #0 finished must not release the read early.
+        var slowWrite = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var readRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int firstWriteDone = 0;
+        var options = new ParallelInvocationOptions
+        {
+            ApprovalHandler = withHandler ? (_, _) => { refused.TrySetResult(); return ValueTask.FromResult(false); } : null,
+        }
+        .Declare("slow_write", FunctionEffects.Writing("doc"))
+        .Declare("guarded_write", FunctionEffects.Writing("doc").RequiringApproval())
+        .Declare("read", FunctionEffects.Reading("doc"));
+        var first = Fn("slow_write", async _ => { var r = await slowWrite.Task; Volatile.Write(ref firstWriteDone, 1); return r; });
+        var read = Fn("read", _ =>
+        {
+            readRan.TrySetResult();
+            return Task.FromResult<object?>(Volatile.Read(ref firstWriteDone) == 1 ? "after the first write" : "too early");
+        });
+        var run = new ParallelToolExecutor(options).ExecuteAsync([Call("w0", first), Call("w1", Returns("guarded_write", 1)), Call("r", read)]);
+
+        // Once #1 is refused, a wrongly released read starts at once: give it a bounded chance (logical, not timed) before #0 finishes.
+        if (withHandler)
+        {
+            await refused.Task.WaitAsync(SafetyNet);
+        }
+
+        for (int i = 0; i < 200 && !readRan.Task.IsCompleted; i++)
+        {
+            await Task.Yield();
+            Thread.Yield();
+        }
+
+        Assert.False(readRan.Task.IsCompleted, "the read ran while the first write was still running");
+        slowWrite.SetResult("written");
+        var report = await run.WaitAsync(SafetyNet);
+
+        Assert.Equal(ToolCallStatus.Rejected, report.Calls[1].Status);
+        Assert.Equal("after the first write", report.Calls[2].Result?.ToString()?.Trim('"'));
+    }
+}

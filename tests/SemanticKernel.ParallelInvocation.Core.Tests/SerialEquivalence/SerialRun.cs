@@ -35,6 +35,12 @@ public static class SerialRun
                 continue;
             }
 
+            if (op.Function == "guarded_set" && !op.Approved)
+            {
+                calls.Add((ToolCallStatus.Rejected, null)); // never ran, so nothing after it is skipped
+                continue;
+            }
+
             try
             {
                 calls.Add((ToolCallStatus.Succeeded, await op.RunAsync(store, CancellationToken.None)));

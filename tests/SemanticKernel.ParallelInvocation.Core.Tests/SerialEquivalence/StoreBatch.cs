@@ -23,9 +23,13 @@ public sealed record StoreOp(string Function, string Key, string Key2, int Value
     {
         "copy" => $"copy({Key2}->{Key}, spin {Spin}{FailText})",
         "set" => $"set({Key}={Value}, spin {Spin}{FailText})",
+        "guarded_set" => $"guarded_set({Key}={Value}, {(Approved ? "approved" : "denied")}, spin {Spin}{FailText})",
         "sum" or "scan" or "audit" => $"{Function}(spin {Spin}{FailText})",
         _ => $"{Function}({Key}, spin {Spin}{FailText})",
     };
+
+    /// <summary>Gets whether the approver lets a <c>guarded_set</c> through: even values are approved, odd ones denied.</summary>
+    public bool Approved => Value % 2 == 0;
 
     private string FailText => Fail == FailMode.None ? string.Empty : $", fails {Fail.ToString().ToLowerInvariant()}";
 
@@ -33,7 +37,7 @@ public sealed record StoreOp(string Function, string Key, string Key2, int Value
     public (string[] Reads, string[] Writes) Access => Function switch
     {
         "get" => ([Key], []),
-        "set" or "incr" or "clear" => ([], [Key]),
+        "set" or "guarded_set" or "incr" or "clear" => ([], [Key]),
         "copy" => ([Key2], [Key]),
         "sum" => ([], []),
         "scan" => ([""], []),
@@ -57,6 +61,7 @@ public sealed record StoreOp(string Function, string Key, string Key2, int Value
                 result = store.Snapshot(Key);
                 break;
             case "set":
+            case "guarded_set":
                 store.Set(Key, Value);
                 result = "ok";
                 break;
@@ -125,7 +130,7 @@ public sealed record StoreBatch(StoreOp[] Ops, int MaxDegreeOfParallelism, bool 
         var key = Gen.Elements(Keys);
         var fail = withFailures ? Gen.Frequency((8, Gen.Constant(FailMode.None)), (1, Gen.Constant(FailMode.Before)), (1, Gen.Constant(FailMode.After))) : Gen.Constant(FailMode.None);
         var function = Gen.Frequency(
-            (6, Gen.Constant("get")), (4, Gen.Constant("set")), (4, Gen.Constant("incr")), (2, Gen.Constant("clear")),
+            (6, Gen.Constant("get")), (4, Gen.Constant("set")), (2, Gen.Constant("guarded_set")), (4, Gen.Constant("incr")), (2, Gen.Constant("clear")),
             (3, Gen.Constant("copy")), (1, Gen.Constant("sum")), (1, Gen.Constant("scan")), (1, Gen.Constant("audit")));
         var op =
             from f in function

@@ -14,7 +14,7 @@ public static class StoreTools
     private static readonly JsonElement Schema = JsonDocument.Parse(
         """{"type":"object","properties":{"key":{"type":"string"},"key2":{"type":"string"},"op":{}}}""").RootElement;
 
-    public static readonly string[] Names = ["get", "set", "incr", "clear", "copy", "sum", "scan", "audit"];
+    public static readonly string[] Names = ["get", "set", "guarded_set", "incr", "clear", "copy", "sum", "scan", "audit"];
 
     public static ParallelInvocationOptions Options(StoreBatch batch)
     {
@@ -23,9 +23,11 @@ public static class StoreTools
         {
             MaxDegreeOfParallelism = batch.MaxDegreeOfParallelism,
             FailurePolicy = batch.Policy,
+            ApprovalHandler = (request, _) => ValueTask.FromResult(((StoreOp)request.Arguments["op"]!).Approved),
         }
         .Declare("get", batch.GroupReads ? get.InConcurrencyGroup("reads") : get)
         .Declare("set", FunctionEffects.Writing("{key}"))
+        .Declare("guarded_set", FunctionEffects.Writing("{key}").RequiringApproval())
         .Declare("incr", FunctionEffects.Writing("{key}"))
         .Declare("clear", FunctionEffects.Writing("{key}"))
         .Declare("copy", FunctionEffects.Writing("{key}").AlsoReading("{key2}"))
