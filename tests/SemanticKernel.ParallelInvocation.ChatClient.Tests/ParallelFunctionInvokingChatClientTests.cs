@@ -1,10 +1,10 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using SemanticKernel.ParallelInvocation.Tests.Contract;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Harness;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Turn;
 
@@ -30,23 +30,6 @@ public sealed class ParallelFunctionInvokingChatClientTests
         Assert.Equal(["value of a", "value of b"], results.Select(r => r.Result?.ToString()));
         Assert.Equal("done", response.Text);
         Assert.Single(response.Messages, m => m.Role == ChatRole.Tool);
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task GetResponse_ConflictingWrites_RunInEmittedOrder(bool streaming)
-    {
-        var order = new ConcurrentQueue<string>();
-        var write = AIFunctionFactory.Create((string key, string value) => { order.Enqueue(value); return "ok"; }, "write");
-        var model = new ScriptedChatClient()
-            .Then(Calls(Call("c1", "write", new { key = "x", value = "1" }), Call("c2", "write", new { key = "x", value = "2" }), Call("c3", "write", new { key = "x", value = "3" })))
-            .Then(Text("done"));
-        using var client = model.AsParallelFunctionInvoking(o => o.Declare("write", FunctionEffects.Writing("kv/{key}")));
-
-        await RunAsync(client, streaming, With(write));
-
-        Assert.Equal(["1", "2", "3"], order);
     }
 
     [Fact]

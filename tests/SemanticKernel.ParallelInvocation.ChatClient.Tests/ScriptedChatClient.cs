@@ -89,20 +89,3 @@ public static class Turn
         return new FunctionCallContent(id, name, args);
     }
 }
-
-/// <summary>A point every party must reach before any goes on: proves calls overlap without timing them. The timeout only turns a hang into a failure.</summary>
-public sealed class Rendezvous(int parties)
-{
-    private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _arrived;
-
-    public Task ArriveAsync()
-    {
-        if (Interlocked.Increment(ref _arrived) == parties)
-        {
-            _all.TrySetResult();
-        }
-
-        return _all.Task.WaitAsync(TimeSpan.FromSeconds(20));
-    }
-}

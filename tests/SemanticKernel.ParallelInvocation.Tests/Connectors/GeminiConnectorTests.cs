@@ -4,82 +4,22 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
+using SemanticKernel.ParallelInvocation.Tests.Contract;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.Connectors;
 
 /// <summary>
 /// Semantic Kernel's real Gemini connector (calls without ids, always delivered to the filters one at a time) against a local server
-/// replaying <c>generateContent</c> responses with several <c>functionCall</c> parts.
+/// replaying <c>generateContent</c> responses with several <c>functionCall</c> parts. What every host must do is in the contract
+/// (<c>GeminiConnectorContractTests</c>); these are the Gemini-specific cases.
 /// </summary>
 public sealed class GeminiConnectorTests
 {
     [Fact]
-    public async Task IndependentReads_OneAtATimeDelivery_RunAtTheSameTime()
-    {
-        await using var server = new LocalModelServer();
-        var plugin = new InventoryPlugin { ReadRendezvous = new Rendezvous(2) };
-        plugin.Stock["apple"] = 3;
-        plugin.Stock["pear"] = 4;
-        server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_GetStock", """{"item":"apple"}"""), new("", "Inventory_GetStock", """{"item":"pear"}""")))
-            .ThenJson(WireFormats.GeminiText("done"));
-
-        string answer = await TestKernels.AskAsync(TestKernels.Gemini(server, plugin), TestKernels.GeminiSettings(), streaming: false);
-
-        Assert.Equal("done", answer);
-        Assert.True(plugin.ReadRendezvous.Met);
-        Assert.Equal([("Inventory_GetStock", "3"), ("Inventory_GetStock", "4")], FunctionResponses(server));
-    }
-
-    [Fact]
-    public async Task ConflictingCalls_OneAtATimeDelivery_KeepEmittedOrderInOneMessage()
-    {
-        await using var server = new LocalModelServer();
-        var plugin = new InventoryPlugin();
-        plugin.Stock["apple"] = 1;
-        server.ThenJson(WireFormats.GeminiFunctionCalls(
-                new("", "Inventory_SetStock", """{"item":"apple","quantity":5}"""),
-                new("", "Inventory_GetStock", """{"item":"apple"}"""),
-                new("", "Inventory_SetStock", """{"item":"apple","quantity":7}"""),
-                new("", "Inventory_GetStock", """{"item":"apple"}"""),
-                new("", "Inventory_Add", """{"a":2,"b":3}""")))
-            .ThenJson(WireFormats.GeminiText("done"));
-
-        await TestKernels.AskAsync(TestKernels.Gemini(server, plugin), TestKernels.GeminiSettings(), streaming: false);
-
-        Assert.Equal(
-            [("Inventory_SetStock", "\"apple=5\""), ("Inventory_GetStock", "5"), ("Inventory_SetStock", "\"apple=7\""), ("Inventory_GetStock", "7"), ("Inventory_Add", "5")],
-            FunctionResponses(server));
-        Assert.Equal(["set apple=5", "get apple", "set apple=7", "get apple"], plugin.Log.Where(e => e.Contains("apple", StringComparison.Ordinal)));
-        Assert.Equal(5, plugin.Log.Count);
-    }
-
-    [Fact]
-    public async Task ThrowingAndUnknownCalls_OneAtATimeDelivery_AnswerAsErrorsAndTheRestRuns()
-    {
-        await using var server = new LocalModelServer();
-        var plugin = new InventoryPlugin();
-        plugin.Stock["pear"] = 4;
-        server.ThenJson(WireFormats.GeminiFunctionCalls(
-                new("", "Inventory_Nope", "{}"),
-                new("", "Inventory_Explode", "{}"),
-                new("", "Inventory_GetStock", """{"item":"pear"}""")))
-            .ThenJson(WireFormats.GeminiText("done"));
-
-        string answer = await TestKernels.AskAsync(TestKernels.Gemini(server, plugin), TestKernels.GeminiSettings(), streaming: false);
-
-        Assert.Equal("done", answer);
-        var responses = FunctionResponses(server);
-        Assert.Equal(["Inventory_Explode", "Inventory_GetStock"], responses.Select(r => r.Name));
-        Assert.StartsWith("\"Error:", responses[0].Content, StringComparison.Ordinal);
-        Assert.Equal("4", responses[1].Content);
-        Assert.Equal(["explode", "get pear"], plugin.Log.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
     public async Task Batch_GeminiConnector_ReportsTheGeminiDiagnostic()
     {
         await using var server = new LocalModelServer();
-        var plugin = new InventoryPlugin();
+        var plugin = new Inventory();
         var reports = new ConcurrentQueue<BatchReport>();
         server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_Add", """{"a":1,"b":2}"""), new("", "Inventory_Add", """{"a":3,"b":4}""")))
             .ThenJson(WireFormats.GeminiText("done"));
@@ -95,7 +35,7 @@ public sealed class GeminiConnectorTests
     public async Task WriteTheConnectorRejects_BeforeAReadOfTheSameKey_NeitherRunsNorSkipsTheRead()
     {
         await using var server = new LocalModelServer();
-        var plugin = new InventoryPlugin();
+        var plugin = new Inventory();
         plugin.Stock["apple"] = 3;
         server.ThenJson(WireFormats.GeminiFunctionCalls(
                 new("", "Inventory_SetStock", """{"item":"apple","quantity":9}"""),

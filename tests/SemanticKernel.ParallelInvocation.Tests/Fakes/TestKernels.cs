@@ -10,6 +10,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.Google;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
+using SemanticKernel.ParallelInvocation.Tests.Contract;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
 
@@ -26,29 +27,35 @@ public enum Arrival
 /// <summary>Kernels on Semantic Kernel's real connectors, talking to a <see cref="LocalModelServer"/>.</summary>
 internal static class TestKernels
 {
+    public const string InventoryPluginName = "Inventory";
+
     public static readonly TimeSpan SafetyNet = TimeSpan.FromSeconds(60);
+
+    /// <summary>The contract's inventory as a plugin: one function a method, named after it, its effect attributes read from the method.</summary>
+    public static KernelPlugin InventoryPlugin(Inventory inventory) =>
+        KernelPluginFactory.CreateFromFunctions(InventoryPluginName, Inventory.Tools.Select(m => KernelFunctionFactory.CreateFromMethod(m, inventory)));
 
     public static Kernel OpenAI(
         LocalModelServer server,
-        object plugin,
+        Inventory inventory,
         Action<IKernelBuilder>? before = null,
         Action<ParallelInvocationOptions>? configure = null,
         Action<IKernelBuilder>? after = null)
     {
         var builder = Kernel.CreateBuilder();
         builder.AddOpenAIChatCompletion("gpt-4o", server.OpenAIEndpoint, apiKey: "test", httpClient: new HttpClient());
-        builder.Plugins.AddFromObject(plugin, InventoryPlugin.Name);
+        builder.Plugins.Add(InventoryPlugin(inventory));
         before?.Invoke(builder);
         builder.AddParallelFunctionInvocation(configure);
         after?.Invoke(builder);
         return builder.Build();
     }
 
-    public static Kernel Gemini(LocalModelServer server, object plugin, Action<IKernelBuilder>? before = null, Action<ParallelInvocationOptions>? configure = null)
+    public static Kernel Gemini(LocalModelServer server, Inventory inventory, Action<IKernelBuilder>? before = null, Action<ParallelInvocationOptions>? configure = null)
     {
         var builder = Kernel.CreateBuilder();
         builder.AddGoogleAIGeminiChatCompletion("gemini-2.0-flash", apiKey: "test", httpClient: new HttpClient(new RedirectHandler(server.Port)));
-        builder.Plugins.AddFromObject(plugin, InventoryPlugin.Name);
+        builder.Plugins.Add(InventoryPlugin(inventory));
         before?.Invoke(builder);
         builder.AddParallelFunctionInvocation(configure);
         return builder.Build();
@@ -93,7 +100,7 @@ internal static class TestKernels
     public static Action<ParallelInvocationOptions> CollectReports(ConcurrentQueue<BatchReport> reports) =>
         options => options.OnBatchCompleted = reports.Enqueue;
 
-    public static KernelFunction Function(Kernel kernel, string name) => kernel.Plugins.GetFunction(InventoryPlugin.Name, name);
+    public static KernelFunction Function(Kernel kernel, string name) => kernel.Plugins.GetFunction(InventoryPluginName, name);
 
     public static string[] Ids(IEnumerable<(string Id, string Content)> results) => results.Select(r => r.Id).ToArray();
 }

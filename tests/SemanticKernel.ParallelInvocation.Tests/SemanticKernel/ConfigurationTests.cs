@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
+using SemanticKernel.ParallelInvocation.Tests.Contract;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.SemanticKernel;
 
@@ -45,7 +46,7 @@ public sealed class ConfigurationTests
     public async Task Batch_PluginWithBadDeclarationsAddedAfterBuild_AnswersErrorsInsteadOfHanging()
     {
         await using var server = new LocalModelServer();
-        var kernel = TestKernels.OpenAI(server, new InventoryPlugin());
+        var kernel = TestKernels.OpenAI(server, new Inventory());
         kernel.Plugins.AddFromType<BadPlugin>("Bad");
         server.ThenJson(WireFormats.OpenAIToolCalls(new("c1", "Bad-Contradictory", "{}"), new("c2", "Inventory-Add", """{"a":1,"b":2}""")))
             .ThenJson(WireFormats.OpenAIText("done"));

@@ -3,6 +3,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Connectors.Google;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
+using SemanticKernel.ParallelInvocation.Tests.Contract;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.SemanticKernel;
 
@@ -44,7 +45,7 @@ public sealed class DiagnosticsTests
     public void Check_KernelWithoutFilter_NamesTheMissingFilter()
     {
         var builder = Kernel.CreateBuilder();
-        builder.Plugins.AddFromObject(new InventoryPlugin(), InventoryPlugin.Name);
+        builder.Plugins.Add(TestKernels.InventoryPlugin(new Inventory()));
 
         string problem = Assert.Single(ParallelInvocationDiagnostics.Check(builder.Build(), new OpenAIPromptExecutionSettings { FunctionChoiceBehavior = ParallelFunctionChoiceBehavior.Auto() }));
 
@@ -57,7 +58,7 @@ public sealed class DiagnosticsTests
     private static Kernel KernelWithFilter()
     {
         var builder = Kernel.CreateBuilder();
-        builder.Plugins.AddFromObject(new InventoryPlugin(), InventoryPlugin.Name);
+        builder.Plugins.Add(TestKernels.InventoryPlugin(new Inventory()));
         builder.AddParallelFunctionInvocation();
         return builder.Build();
     }

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
+using SemanticKernel.ParallelInvocation.Tests.Contract;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.SemanticKernel;
 
@@ -16,7 +17,7 @@ public sealed class FilterPipelineTests
     public async Task FilterRegisteredBefore_AnyArrival_SeesEveryCallAndItsResult(Arrival arrival)
     {
         await using var server = new LocalModelServer();
-        var plugin = new InventoryPlugin();
+        var plugin = new Inventory();
         var outer = new RecordingFilter();
         Script(server);
 
@@ -39,7 +40,7 @@ public sealed class FilterPipelineTests
     public async Task FilterRegisteredAfter_CallsTheFilterRuns_NeverSeesThemAndIsReported()
     {
         await using var server = new LocalModelServer();
-        var plugin = new InventoryPlugin();
+        var plugin = new Inventory();
         var inner = new RecordingFilter();
         var reports = new ConcurrentQueue<BatchReport>();
         Script(server);

@@ -8,6 +8,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
+using SemanticKernel.ParallelInvocation.Tests.Contract;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.SemanticKernel;
 
@@ -162,7 +163,7 @@ public sealed class TerminateTests
             new("c3", "Inventory_SetStock", """{"item":"apple","quantity":5}""")));
         var builder = Kernel.CreateBuilder();
         builder.AddOpenAIChatClient("gpt-4o", server.OpenAIEndpoint, apiKey: "test", httpClient: new HttpClient());
-        builder.Plugins.AddFromObject(plugin, InventoryPlugin.Name);
+        builder.Plugins.Add(TestKernels.InventoryPlugin(plugin));
         Outer(outer)(builder);
         builder.AddParallelFunctionInvocation(ReportTo(batchDone));
         var kernel = builder.Build();
@@ -181,9 +182,9 @@ public sealed class TerminateTests
     }
 
     /// <summary>An inventory with 4 pears, an outer filter setting Terminate after <paramref name="terminateAfter"/>, and the batch's report to come.</summary>
-    private static (InventoryPlugin Plugin, RecordingFilter Outer, TaskCompletionSource<BatchReport> BatchDone) Scene(string terminateAfter)
+    private static (Inventory Plugin, RecordingFilter Outer, TaskCompletionSource<BatchReport> BatchDone) Scene(string terminateAfter)
     {
-        var plugin = new InventoryPlugin();
+        var plugin = new Inventory();
         plugin.Stock["pear"] = 4;
         return (plugin, new RecordingFilter { TerminateAfter = terminateAfter }, new(TaskCreationOptions.RunContinuationsAsynchronously));
     }
