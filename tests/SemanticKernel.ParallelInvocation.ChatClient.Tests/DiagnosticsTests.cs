@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using SemanticKernel.ParallelInvocation.Tests;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Harness;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Turn;
 
@@ -115,7 +116,7 @@ public sealed class DiagnosticsTests
 
         await client.GetResponseAsync(Ask, options);
 
-        Assert.Single(logs.Messages, m => m.Contains("AllowMultipleToolCalls is false", System.StringComparison.Ordinal));
+        Assert.Single(logs.Messages, m => m.Text.Contains("AllowMultipleToolCalls is false", System.StringComparison.Ordinal));
     }
 
     private static async Task RunTwoBatchesAsync(bool streaming, ChatOptions options, List<BatchReport> reports)

@@ -2,11 +2,12 @@ using System;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SemanticKernel.ParallelInvocation.ChatClient.Tests;
+namespace SemanticKernel.ParallelInvocation.Tests;
 
+/// <summary>A logger provider that keeps every message with its level, for tests that check what is (and is not) logged.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    public ConcurrentQueue<string> Messages { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, string Text)> Messages { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -22,6 +23,6 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Messages.Enqueue(formatter(state, exception));
+            owner.Messages.Enqueue((logLevel, formatter(state, exception)));
     }
 }
