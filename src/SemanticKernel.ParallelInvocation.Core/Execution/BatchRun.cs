@@ -307,6 +307,7 @@ internal sealed class BatchRun
             outcome.ErrorMessage ??= MessageFor(outcome, status);
         }
 
+        outcome.Status = status;
         outcome.FinishedAt = Elapsed();
         _executor.Observer.CallCompleted(activity, outcome);
         activity?.Dispose();

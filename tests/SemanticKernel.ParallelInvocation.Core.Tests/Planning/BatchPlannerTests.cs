@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using FsCheck;
+using FsCheck.Fluent;
+using SemanticKernel.ParallelInvocation.Planning;
+
+namespace SemanticKernel.ParallelInvocation.Tests.Planning;
+
+public sealed class BatchPlannerTests
+{
+    private static int[] Preds(ExecutionPlan plan, int call) => plan.Predecessors[call].Select(d => d.Predecessor).ToArray();
+
+    [Fact]
+    public void Plan_IndependentReads_NoEdges()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of(["orders/1"], []), PlanInput.Of(["orders/2"], []), PlanInput.Of(["orders"], [])]);
+        Assert.Equal(0, plan.EdgeCount);
+    }
+
+    [Fact]
+    public void Plan_WriteThenReadSameKey_ReadWaitsForWrite()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["orders/42"]), PlanInput.Of(["orders/42"], [])]);
+        Assert.Equal([0], Preds(plan, 1));
+        Assert.Equal(DependencyKind.AfterWrite, plan.Predecessors[1][0].Kind);
+    }
+
+    [Fact]
+    public void Plan_ReadThenWrite_WriteWaitsForReadAfterReadKind()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of(["orders/42"], []), PlanInput.Of([], ["orders/42"])]);
+        Assert.Equal([0], Preds(plan, 1));
+        Assert.Equal(DependencyKind.AfterRead, plan.Predecessors[1][0].Kind);
+    }
+
+    [Fact]
+    public void Plan_SiblingPrefixKeys_DoNotConflict()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["orders/4"]), PlanInput.Of([], ["orders/42"])]);
+        Assert.Empty(Preds(plan, 1));
+    }
+
+    [Fact]
+    public void Plan_AncestorWriteAfterDescendantWrites_WaitsForAll()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["a/x"]), PlanInput.Of([], ["a/y"]), PlanInput.Of([], ["a"])]);
+        Assert.Equal([0, 1], Preds(plan, 2));
+    }
+
+    [Fact]
+    public void Plan_DescendantReadAfterAncestorWrite_WaitsForIt()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["a"]), PlanInput.Of(["a/b/c"], [])]);
+        Assert.Equal([0], Preds(plan, 1));
+    }
+
+    [Fact]
+    public void Plan_WriteChain_LinksOnlyToImmediatePredecessor()
+    {
+        var calls = Enumerable.Range(0, 1000).Select(_ => PlanInput.Of([], ["counter"])).ToArray();
+        var plan = BatchPlanner.Plan(calls);
+        Assert.Equal(999, plan.EdgeCount);
+        Assert.Equal([998], Preds(plan, 999));
+    }
+
+    [Fact]
+    public void Plan_ReadsAfterWriteUnderAncestor_ReadOfAncestorLinksToLaterWriteOnly()
+    {
+        // a written, then a/b written (dominates a's writer for readers of a), then a read of a.
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["a"]), PlanInput.Of([], ["a/b"]), PlanInput.Of(["a"], [])]);
+        Assert.Equal([1], Preds(plan, 2));
+        Assert.Equal([0], Preds(plan, 1));
+    }
+
+    [Fact]
+    public void Plan_PureCallsAndRootRead_PureTakesNoPart()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["x"]), PlanInput.None, PlanInput.Of([""], [])]);
+        Assert.Empty(Preds(plan, 1));
+        Assert.Equal([0], Preds(plan, 2));
+    }
+
+    [Fact]
+    public void Plan_DataDependency_AddsDataEdge()
+    {
+        var inputs = new[] { PlanInput.Of(["a"], []), new PlanInput([], [], [0]) };
+        var plan = BatchPlanner.Plan(inputs);
+        Assert.Equal(new Dependency(0, DependencyKind.Data), Assert.Single(plan.Predecessors[1]));
+        Assert.Throws<ArgumentException>(() => BatchPlanner.Plan([new PlanInput([], [], [0])]));
+    }
+
+    [Fact]
+    public void Plan_TenThousandCallsRealisticMix_EdgesStayLinear()
+    {
+        var random = new Random(7);
+        var calls = new List<PlanInput>();
+        for (int i = 0; i < 10_000; i++)
+        {
+            string key = $"tenant/{random.Next(20)}/orders/{random.Next(200)}";
+            calls.Add(random.Next(10) switch
+            {
+                0 => PlanInput.Of([], [key]),
+                1 => PlanInput.Of([], [$"tenant/{random.Next(20)}"]),
+                _ => PlanInput.Of([key], []),
+            });
+        }
+
+        var plan = BatchPlanner.Plan(calls);
+        Assert.InRange(plan.EdgeCount, 1, 5 * calls.Count);
+    }
+
+    /// <summary>
+    /// Against an all-pairs oracle: every conflicting pair is ordered (directly or through a chain), and every direct edge joins a
+    /// conflicting pair (nothing independent is ever ordered).
+    /// </summary>
+    [Fact]
+    public void Plan_RandomBatches_OrdersExactlyTheConflictingPairs()
+    {
+        var key = Gen.Elements("", "a", "a/b", "a/b/c", "a/bc", "b", "b/x", "c");
+        var call =
+            from nr in Gen.Choose(0, 2)
+            from nw in Gen.Choose(0, 2)
+            from reads in Gen.ArrayOf(key, nr)
+            from writes in Gen.ArrayOf(key, nw)
+            select (reads, writes);
+        var batches = Gen.Choose(1, 25).SelectMany(n => Gen.ArrayOf(call, n)).ToArbitrary();
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000).WithQuietOnSuccess(true), Prop.ForAll(batches, batch =>
+        {
+            var plan = BatchPlanner.Plan(batch.Select(c => PlanInput.Of(c.reads, c.writes)).ToArray());
+            var reach = new HashSet<int>[batch.Length];
+            for (int j = 0; j < batch.Length; j++)
+            {
+                reach[j] = [];
+                foreach (var d in plan.Predecessors[j])
+                {
+                    if (!Conflict(batch[d.Predecessor], batch[j]) || d.Predecessor >= j)
+                    {
+                        return false.Label($"edge {d.Predecessor}->{j} joins calls that do not conflict");
+                    }
+
+                    reach[j].Add(d.Predecessor);
+                    reach[j].UnionWith(reach[d.Predecessor]);
+                }
+
+                for (int i = 0; i < j; i++)
+                {
+                    if (Conflict(batch[i], batch[j]) && !reach[j].Contains(i))
+                    {
+                        return false.Label($"calls {i} and {j} conflict but are not ordered");
+                    }
+                }
+            }
+
+            return true.ToProperty();
+        }));
+
+        static bool Overlap(string x, string y) => SerialEquivalence.SerialRun.Overlap(x, y);
+        static bool Conflict((string[] reads, string[] writes) p, (string[] reads, string[] writes) q) =>
+            p.writes.Any(w => q.reads.Concat(q.writes).Any(k => Overlap(w, k))) || q.writes.Any(w => p.reads.Concat(p.writes).Any(k => Overlap(w, k)));
+    }
+}
