@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using SemanticKernel.ParallelInvocation.Planning;
 
 namespace ParallelSK.Benchmarks.Planning;
@@ -7,11 +6,12 @@ namespace ParallelSK.Benchmarks.Planning;
 /// <summary>
 /// A realistic key mix for a batch of <c>n</c> calls: mostly readers of single entities, some writers, a few deeper keys, file paths
 /// with directory listings and collection-wide reads, over a pool of entities that grows with the batch so hot keys stay shared.
-/// Seeded: the same <c>n</c> always gives the same batch.
+/// Without <c>collectionScans</c> the 1% of calls that scan every order or rewrite a whole customer are left out.
+/// Seeded: the same arguments always give the same batch.
 /// </summary>
 internal static class KeyMix
 {
-    public static PlanInput[] Create(int n, int seed = 42)
+    public static PlanInput[] Create(int n, bool collectionScans = true, int seed = 42)
     {
         var random = new Random(seed);
         int entities = Math.Max(8, n / 4);
@@ -19,7 +19,7 @@ internal static class KeyMix
         var calls = new PlanInput[n];
         for (int i = 0; i < n; i++)
         {
-            int roll = random.Next(1000);
+            int roll = random.Next(collectionScans ? 1000 : 990);
             string order = $"orders/{random.Next(entities)}";
             string customer = $"customers/{random.Next(entities / 2 + 1)}";
             string dir = $"fs:/repo/src/d{random.Next(directories)}";
@@ -40,6 +40,4 @@ internal static class KeyMix
 
         return calls;
     }
-
-    public static IReadOnlyList<int> Sizes { get; } = [10, 100, 1_000, 10_000];
 }
