@@ -59,6 +59,11 @@ internal sealed class EffectsResolver
             return null;
         }
 
+        if (RequiresApprovalByWrapper(function))
+        {
+            effects = effects.RequiringApproval();
+        }
+
         string owner = $"function '{function.Name}'";
         HashSet<string>? parameters = ParameterNames(function);
         var reads = Parse(effects.ReadKeys, owner, parameters, errors);
@@ -117,6 +122,14 @@ internal sealed class EffectsResolver
         }
 
         return hints.Approval ? effects.RequiringApproval() : effects;
+    }
+
+    /// <summary>A function wrapped in Microsoft.Extensions.AI's <c>ApprovalRequiredAIFunction</c> needs approval, whatever its declaration says.</summary>
+    private static bool RequiresApprovalByWrapper(AIFunction function)
+    {
+#pragma warning disable MEAI001 // ApprovalRequiredAIFunction is experimental in Microsoft.Extensions.AI.Abstractions.
+        return function is ApprovalRequiredAIFunction || function.GetService(typeof(ApprovalRequiredAIFunction)) is not null;
+#pragma warning restore MEAI001
     }
 
     internal static KeyTemplate[] Parse(IReadOnlyList<string> templates, string owner, HashSet<string>? parameters, List<string> errors)

@@ -158,6 +158,12 @@ internal sealed class BatchRun
                 continue;
             }
 
+            if (request.CallId.Length == 0 && _batch.RequireCallIds)
+            {
+                outcome.ErrorMessage = $"Error: call #{i} ('{request.Name}') has no call id, so its result could not be matched to it; it did not run. Give every call its own id.";
+                continue;
+            }
+
             if (request.CallId.Length > 0 && !firstById.TryAdd(request.CallId, i))
             {
                 outcome.ErrorMessage = $"Error: call id '{request.CallId}' was already used by call #{firstById[request.CallId]} in this turn; this call did not run. Give every call its own id.";
@@ -542,6 +548,8 @@ internal sealed class BatchRun
 
                 _executor.Observer.CallCompleted(null, outcome);
             }
+
+            _batch.OnCallCompleted?.Invoke(outcome);
 
             bool poisons = status is ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Skipped or ToolCallStatus.Cancelled;
             foreach (var edge in _plan.Successors[i])

@@ -17,6 +17,19 @@ public sealed class ToolCallBatch
     /// <summary>Gets the calls in emitted order.</summary>
     public IReadOnlyList<ToolCallRequest> Calls { get; }
 
+    /// <summary>
+    /// Gets a callback invoked once per call as soon as its outcome is decided, before the batch completes; hosts that answer
+    /// calls one at a time (Semantic Kernel's sequential connectors) use it. It runs under the batch's scheduling lock: keep it
+    /// to signalling (e.g. completing a <see cref="System.Threading.Tasks.TaskCompletionSource"/> with asynchronous continuations).
+    /// </summary>
+    public Action<ToolCallOutcome>? OnCallCompleted { get; init; }
+
     /// <summary>Gets diagnostics the host found about this turn (e.g. settings that silently disable parallel calls); they are logged once and copied into the report.</summary>
     public IList<string> Diagnostics { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets a value indicating whether a call with an empty id is rejected instead of run: set by hosts whose protocol matches results to
+    /// calls by id (the chat-client middleware), where a result without an id could never reach the model.
+    /// </summary>
+    internal bool RequireCallIds { get; init; }
 }

@@ -78,8 +78,15 @@ public sealed class ToolCallOutcome
     public object? ResultForModel => Status == ToolCallStatus.Succeeded ? Result : ErrorMessage;
 
     /// <summary>Creates the <see cref="FunctionResultContent"/> that answers this call.</summary>
-    /// <returns>A result content carrying the call id, the result or error message, and the exception.</returns>
-    public FunctionResultContent ToResultContent() => new(CallId, ResultForModel) { Exception = Exception };
+    /// <returns>
+    /// A result content carrying the call id, the result or error message, and the exception. Every call that did not succeed carries an
+    /// exception, so that providers mark its result as an error (Anthropic's <c>is_error</c>): a rejected or skipped call, which has no
+    /// exception of its own, gets an <see cref="InvalidOperationException"/> with <see cref="ErrorMessage"/>.
+    /// </returns>
+    public FunctionResultContent ToResultContent() => new(CallId, ResultForModel)
+    {
+        Exception = Exception ?? (Status == ToolCallStatus.Succeeded ? null : new InvalidOperationException(ErrorMessage)),
+    };
 
     /// <inheritdoc/>
     public override string ToString() => $"#{Index} {Name} ({CallId}): {Status}";

@@ -98,3 +98,45 @@ public sealed class ApprovalAndContextTests
 
     private sealed class RecordingContext : SynchronizationContext;
 }
+
+public sealed class PerCallCompletionTests
+{
+    [Fact]
+    public async Task OnCallCompleted_FiresPerCallBeforeTheBatchEnds()
+    {
+        var slowGate = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new ParallelInvocationOptions().Declare("fast", FunctionEffects.Pure).Declare("slow", FunctionEffects.Pure);
+        var batch = new ToolCallBatch([Call("f", Returns("fast", 1)), Call("s", Fn("slow", _ => slowGate.Task)), new ToolCallRequest("u", "unknown", null, null)])
+        {
+            OnCallCompleted = outcome => completed.Enqueue(outcome.CallId),
+        };
+        var run = new ParallelToolExecutor(options).ExecuteAsync(batch);
+
+        await Eventually(() => completed.Contains("f") && completed.Contains("u"));
+        Assert.False(run.IsCompleted);
+        slowGate.SetResult(2);
+        await run.WaitAsync(SafetyNet);
+        Assert.Equal(3, completed.Count);
+        Assert.Equal(["f", "s", "u"], completed.Order(StringComparer.Ordinal));
+    }
+}
+
+public sealed class ApprovalWrapperTests
+{
+    [Fact]
+    public async Task ExecuteAsync_ApprovalRequiredAIFunction_WaitsForApprovalLikeADeclaredOne()
+    {
+        int approvals = 0;
+        var options = new ParallelInvocationOptions
+        {
+            ApprovalHandler = (_, _) => { Interlocked.Increment(ref approvals); return ValueTask.FromResult(false); },
+        }.Declare("wipe", FunctionEffects.Writing("disk"));
+#pragma warning disable MEAI001
+        var wrapped = new Microsoft.Extensions.AI.ApprovalRequiredAIFunction(Returns("wipe", "wiped"));
+#pragma warning restore MEAI001
+        var report = await Run(options, Call("1", wrapped));
+        Assert.Equal(ToolCallStatus.Rejected, report.Calls[0].Status);
+        Assert.Equal(1, approvals);
+    }
+}

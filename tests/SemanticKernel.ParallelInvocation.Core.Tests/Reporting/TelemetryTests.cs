@@ -26,13 +26,7 @@ public sealed class TelemetryTests
     public async Task ExecuteAsync_WithListener_ExecuteToolSpansFollowGenAiConventions(bool sensitive)
     {
         var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == TelemetryNames.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenTo(spans);
         string id = Guid.NewGuid().ToString("N");
 
         await new ParallelToolExecutor(Options(sensitive)).ExecuteAsync([Call(id, Lookup, new() { ["secret"] = "hunter2" })]).WaitAsync(SafetyNet);
@@ -53,13 +47,7 @@ public sealed class TelemetryTests
     public async Task ExecuteAsync_FailedCall_SpanMarkedErrorWithType()
     {
         var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == TelemetryNames.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenTo(spans);
         string id = Guid.NewGuid().ToString("N");
         var bad = Fn("telemetry_bad", _ => throw new TimeZoneNotFoundException());
         await new ParallelToolExecutor(new ParallelInvocationOptions().Declare("telemetry_bad", FunctionEffects.Pure)).ExecuteAsync([Call(id, bad)]).WaitAsync(SafetyNet);
@@ -134,6 +122,18 @@ public sealed class TelemetryTests
         var report = await Run(options, Call("1", Returns("f", 1)));
         Assert.Same(report, seen);
         Assert.Contains("#0 f", report.ToTimeline(), StringComparison.Ordinal);
+    }
+
+    private static ActivityListener ListenTo(ConcurrentBag<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == TelemetryNames.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private sealed class CapturingLoggerProvider : ILoggerProvider

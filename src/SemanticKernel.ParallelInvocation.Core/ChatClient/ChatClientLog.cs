@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace SemanticKernel.ParallelInvocation.ChatClient;
+
+/// <summary>Log messages of <see cref="ParallelFunctionInvokingChatClient"/> (event ids 100 and up; the engine's are in <c>Reporting/Log.cs</c>).</summary>
+internal static partial class ChatClientLog
+{
+    [LoggerMessage(100, LogLevel.Debug, "Tool loop iteration {Iteration}: the model asked for {CallCount} tool calls.")]
+    public static partial void BatchReceived(ILogger logger, int iteration, int callCount);
+
+    [LoggerMessage(101, LogLevel.Warning, "Maximum of {MaximumIterations} tool-loop iterations reached; the last request is sent without function tools.")]
+    public static partial void MaximumIterationsReached(ILogger logger, int maximumIterations);
+
+    [LoggerMessage(102, LogLevel.Warning, "The model called '{ToolName}', which is not among the available tools; the tool loop ends and returns the calls to the caller.")]
+    public static partial void UnknownCallTerminates(ILogger logger, string toolName);
+
+    [LoggerMessage(103, LogLevel.Debug, "The model called '{ToolName}', a declaration-only tool; the tool loop ends and returns the calls to the caller.")]
+    public static partial void NonInvocableCallTerminates(ILogger logger, string toolName);
+
+    [LoggerMessage(104, LogLevel.Warning, "Tool calls failed in more than {MaximumConsecutiveErrors} consecutive iterations; the tool loop ends with an exception.")]
+    public static partial void MaximumConsecutiveErrorsExceeded(ILogger logger, int maximumConsecutiveErrors);
+}

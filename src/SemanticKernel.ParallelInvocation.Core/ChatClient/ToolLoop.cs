@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace SemanticKernel.ParallelInvocation.ChatClient;
+
+/// <summary>The state of one call of the client: history, options, counters.</summary>
+internal sealed class ToolLoop
+{
+    private readonly ParallelFunctionInvokingChatClient _owner;
+    private readonly Dictionary<string, AITool> _tools;
+    private List<string>? _diagnostics;
+    private ChatOptions? _options;
+    private UsageDetails? _usage;
+    private int _consecutiveErrors;
+
+    public ToolLoop(ParallelFunctionInvokingChatClient owner, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        _owner = owner;
+        History = new ConversationHistory(messages);
+        _tools = ToolTurn.CollectTools(options?.Tools, owner.AdditionalTools);
+        if (owner.AllowMultipleToolCallsByDefault && options is { AllowMultipleToolCalls: null, Tools.Count: > 0 })
+        {
+            options = options.Clone();
+            options.AllowMultipleToolCalls = true;
+        }
+
+        _options = options;
+        _diagnostics = ParallelismDiagnostics.Inspect(options);
+    }
+
+    public ConversationHistory History { get; }
+
+    /// <summary>The options for this iteration: past the iteration limit, without function tools, so the model has to answer.</summary>
+    public ChatOptions? RequestOptions(int iteration)
+    {
+        if (iteration < _owner.MaximumIterationsPerRequest || _options?.Tools is not { Count: > 0 } tools)
+        {
+            return _options;
+        }
+
+        ChatClientLog.MaximumIterationsReached(_owner.Logger, _owner.MaximumIterationsPerRequest);
+        var last = _options.Clone();
+        last.Tools = tools.Where(t => t is not AIFunctionDeclaration).ToList();
+        if (last.Tools.Count == 0)
+        {
+            last.Tools = null;
+            last.ToolMode = null;
+        }
+
+        return last;
+    }
+
+    /// <summary>Reads a response: the turn to run, or <see langword="null"/> when the loop ends here.</summary>
+    public ToolTurn? Receive(IList<ChatMessage> messages, UsageDetails? usage, int iteration)
+    {
+        if (usage is not null)
+        {
+            (_usage ??= new UsageDetails()).Add(usage);
+        }
+
+        var turn = ToolTurn.Read(messages);
+        if (turn.Calls.Count == 0 || iteration >= _owner.MaximumIterationsPerRequest)
+        {
+            return null;
+        }
+
+        ChatClientLog.BatchReceived(_owner.Logger, iteration, turn.Calls.Count);
+        if (turn.FindTerminatingCall(_tools, _owner.TerminateOnUnknownCalls) is { } stop)
+        {
+            if (stop.Unknown)
+            {
+                ChatClientLog.UnknownCallTerminates(_owner.Logger, stop.Name);
+            }
+            else
+            {
+                ChatClientLog.NonInvocableCallTerminates(_owner.Logger, stop.Name);
+            }
+
+            return null;
+        }
+
+        return turn;
+    }
+
+    /// <summary>Runs the turn's batch and builds its tool message; throws when the caller cancelled or errors persisted.</summary>
+    public async Task<(ChatMessage ToolMessage, BatchReport Report)> RunAsync(ToolTurn turn, CancellationToken cancellationToken)
+    {
+        // The request's diagnostics go with its first batch only, so they are logged once.
+        var batch = turn.ToBatch(_tools, _owner.FunctionInvocationServices, _diagnostics ?? []);
+        _diagnostics = null;
+        var report = await _owner.Executor.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        CountErrors(report);
+        return (turn.ToToolMessage(report), report);
+    }
+
+    public void NextIteration(string? conversationId)
+    {
+        if (_options is null)
+        {
+            _options = conversationId is null ? null : new ChatOptions { ConversationId = conversationId };
+            return;
+        }
+
+        bool resetToolMode = _options.ToolMode is RequiredChatToolMode;
+        if (resetToolMode || _options.ConversationId != conversationId || _options.ContinuationToken is not null)
+        {
+            // A required tool mode would force a call on every turn and never end the loop: it applies to the first request only.
+            _options = _options.Clone();
+            _options.ToolMode = resetToolMode ? null : _options.ToolMode;
+            _options.ConversationId = conversationId;
+            _options.ContinuationToken = null;
+        }
+    }
+
+    public ChatResponse Complete(ChatResponse last, List<BatchReport> reports)
+    {
+        last.Messages = History.ResponseMessages;
+        last.Usage = _usage;
+        (last.AdditionalProperties ??= [])[ParallelFunctionInvokingChatClient.BatchReportsKey] = reports.AsReadOnly();
+        return last;
+    }
+
+    private void CountErrors(BatchReport report)
+    {
+        var errors = report.Calls
+            .Where(static c => c.Exception is not null && c.Status is ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Rejected)
+            .Select(static c => c.Exception!)
+            .ToList();
+        if (errors.Count == 0)
+        {
+            _consecutiveErrors = 0;
+            return;
+        }
+
+        if (++_consecutiveErrors <= _owner.MaximumConsecutiveErrorsPerRequest)
+        {
+            return;
+        }
+
+        ChatClientLog.MaximumConsecutiveErrorsExceeded(_owner.Logger, _owner.MaximumConsecutiveErrorsPerRequest);
+        if (errors.Count == 1)
+        {
+            ExceptionDispatchInfo.Throw(errors[0]);
+        }
+
+        throw new AggregateException(errors);
+    }
+}

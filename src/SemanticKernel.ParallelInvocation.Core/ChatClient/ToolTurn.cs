@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.Extensions.AI;
+
+namespace SemanticKernel.ParallelInvocation.ChatClient;
+
+/// <summary>The tool calls of one model turn that the loop must answer, and how to turn them into a batch and its results into one tool message.</summary>
+internal sealed class ToolTurn
+{
+    private ToolTurn(List<FunctionCallContent> calls) => Calls = calls;
+
+    /// <summary>Gets the calls to answer, in emitted order.</summary>
+    public List<FunctionCallContent> Calls { get; }
+
+    /// <summary>
+    /// Collects the calls of a response that still need an answer: calls marked <see cref="FunctionCallContent.InformationalOnly"/> are
+    /// skipped, and so are calls the service already answered in the same response (they are marked informational, as the standard
+    /// function-invoking client does).
+    /// </summary>
+    public static ToolTurn Read(IList<ChatMessage> messages)
+    {
+        HashSet<string>? answered = null;
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is FunctionResultContent result)
+                {
+                    (answered ??= new(StringComparer.Ordinal)).Add(result.CallId);
+                }
+            }
+        }
+
+        var calls = new List<FunctionCallContent>();
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                if (content is not FunctionCallContent { InformationalOnly: false } call)
+                {
+                    continue;
+                }
+
+                if (answered is not null && call.CallId.Length > 0 && answered.Contains(call.CallId))
+                {
+                    call.InformationalOnly = true;
+                    continue;
+                }
+
+                calls.Add(call);
+            }
+        }
+
+        return new ToolTurn(calls);
+    }
+
+    /// <summary>Finds the call, if any, that hands the loop back to the caller: a declaration-only tool, or an unknown one when so configured.</summary>
+    public (string Name, bool Unknown)? FindTerminatingCall(IReadOnlyDictionary<string, AITool> tools, bool terminateOnUnknownCalls)
+    {
+        foreach (var call in Calls)
+        {
+            if (!tools.TryGetValue(call.Name, out var tool))
+            {
+                if (terminateOnUnknownCalls)
+                {
+                    return (call.Name, true);
+                }
+            }
+            else if (tool is not AIFunction)
+            {
+                return (call.Name, false);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Builds the batch for the engine: one request per call, unknown tools as requests without a function.</summary>
+    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, IServiceProvider? services, IEnumerable<string> diagnostics)
+    {
+        var requests = new ToolCallRequest[Calls.Count];
+        for (int i = 0; i < Calls.Count; i++)
+        {
+            var call = Calls[i];
+            var arguments = call.Arguments switch
+            {
+                null => null,
+                IReadOnlyDictionary<string, object?> readOnly => readOnly,
+                var other => new Dictionary<string, object?>(other, StringComparer.Ordinal),
+            };
+            requests[i] = new ToolCallRequest(call.CallId, call.Name, arguments, tools.GetValueOrDefault(call.Name) as AIFunction)
+            {
+                ArgumentsError = call.Exception,
+                Services = services,
+                State = call,
+            };
+        }
+
+        var batch = new ToolCallBatch(requests) { RequireCallIds = true };
+        foreach (string diagnostic in diagnostics)
+        {
+            batch.Diagnostics.Add(diagnostic);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Builds the one tool message answering every call of the batch, in emitted order, and marks the calls as answered.</summary>
+    public ChatMessage ToToolMessage(BatchReport report)
+    {
+        foreach (var call in Calls)
+        {
+            call.InformationalOnly = true;
+        }
+
+        var contents = report.Calls.Select(static c => (AIContent)c.ToResultContent()).ToList();
+        return new ChatMessage(ChatRole.Tool, contents) { MessageId = Guid.NewGuid().ToString("N") };
+    }
+
+    /// <summary>Collects the tools the model may call: the request's tools first, then the client's additional tools; the first of a name wins.</summary>
+    public static Dictionary<string, AITool> CollectTools(IList<AITool>? requestTools, IList<AITool>? additionalTools)
+    {
+        var tools = new Dictionary<string, AITool>(StringComparer.Ordinal);
+        foreach (var tool in (requestTools ?? []).Concat(additionalTools ?? []))
+        {
+            if (tool is not null)
+            {
+                tools.TryAdd(tool.Name, tool);
+            }
+        }
+
+        return tools;
+    }
+}
