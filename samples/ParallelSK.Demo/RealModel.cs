@@ -6,7 +6,8 @@ namespace ParallelSK.Demo;
 
 /// <summary>
 /// The real-model path: with ANTHROPIC_API_KEY set, the conversation goes to Claude through the official Anthropic SDK's IChatClient,
-/// and the tool batches it returns run through ParallelSK. Not exercised by the tests (they have no network).
+/// wrapped in ParallelSK's middleware (ParallelFunctionInvokingChatClient), which runs the tool batches Claude returns. Not exercised by
+/// the tests or CI: they have no network.
 /// </summary>
 internal static class RealModel
 {
