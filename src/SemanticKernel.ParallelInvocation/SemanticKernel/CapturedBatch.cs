@@ -32,6 +32,16 @@ internal sealed class CapturedBatch
     /// <summary>Gets every call of the assistant message, in emitted order (including those Semantic Kernel rejects).</summary>
     public FunctionCallContent[] Calls { get; }
 
+    /// <summary>
+    /// Gets the request's cancellation token the batch runs with: the first call's <see cref="AutoFunctionInvocationContext.CancellationToken"/>,
+    /// or on the IChatClient path, where that is always <c>default</c>, the token recovered by <see cref="CancellationProbeFilter"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; private init; }
+
+    /// <summary>Gets the token a filter invocation of this batch waits with: its context's, or where that has none, the batch's.</summary>
+    public CancellationToken CancellationTokenFor(AutoFunctionInvocationContext context) =>
+        context.CancellationToken.CanBeCanceled ? context.CancellationToken : CancellationToken;
+
     /// <summary>Gets the functions advertised to the model, or null where unknown.</summary>
     public HashSet<KernelFunction>? Advertised { get; }
 
@@ -56,11 +66,11 @@ internal sealed class CapturedBatch
     }
 
     /// <summary>Builds the batch from the assistant message and starts it.</summary>
-    public static CapturedBatch Start(ParallelToolExecutor executor, AutoFunctionInvocationContext first, IReadOnlyList<string> diagnostics)
+    public static CapturedBatch Start(ParallelToolExecutor executor, AutoFunctionInvocationContext first, CancellationToken cancellationToken, IReadOnlyList<string> diagnostics)
     {
         var calls = FunctionCallContent.GetFunctionCalls(first.ChatMessageContent).ToArray();
         var advertised = AdvertisedFunctions(first);
-        var batch = new CapturedBatch(calls, advertised);
+        var batch = new CapturedBatch(calls, advertised) { CancellationToken = cancellationToken };
         var kernel = first.Kernel;
         var requests = new List<ToolCallRequest>();
         for (int i = 0; i < calls.Length; i++)
@@ -101,7 +111,7 @@ internal sealed class CapturedBatch
             toolBatch.Diagnostics.Add(d);
         }
 
-        batch.Run = executor.ExecuteAsync(toolBatch, first.CancellationToken);
+        batch.Run = executor.ExecuteAsync(toolBatch, cancellationToken);
         _ = batch.Run.ContinueWith(
             static (run, state) =>
             {

@@ -57,6 +57,12 @@ public static class KernelBuilderExtensions
         // The kernel takes its filters in registration order, the first being the outermost: the sentinel that answers the ids
         // Semantic Kernel leaves unanswered after a Terminate must see Terminate once every other filter has set it.
         services.Insert(0, ServiceDescriptor.Singleton<IAutoFunctionInvocationFilter>(sp => new TerminateSentinelFilter(sp.GetRequiredService<ParallelFunctionInvocationFilter>())));
+
+        // Outermost function-invocation filter, so that no other sees the probe that recovers the request's token on the IChatClient path.
+        if (!services.Any(d => d.ServiceType == typeof(IFunctionInvocationFilter) && d.ImplementationType == typeof(CancellationProbeFilter)))
+        {
+            services.Insert(0, ServiceDescriptor.Singleton<IFunctionInvocationFilter, CancellationProbeFilter>());
+        }
         return services;
     }
 }

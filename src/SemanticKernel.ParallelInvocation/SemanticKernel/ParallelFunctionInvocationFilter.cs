@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,17 @@ namespace SemanticKernel.ParallelInvocation;
 /// The sentinel is outermost only among filters registered through the services; a filter inserted before it in
 /// <c>Kernel.AutoFunctionInvocationFilters</c> after the kernel is built and setting Terminate is not seen.
 /// </para>
+/// <para>
+/// Cancellation on the IChatClient path: Semantic Kernel gives auto-function filters no token there
+/// (<see cref="AutoFunctionInvocationContext.CancellationToken"/> is <c>default</c>). At a batch's first call the filter then calls
+/// <c>next</c> once as a probe, with arguments holding only a private marker; Semantic Kernel invokes the function with the request's
+/// token, and an internal function-invocation filter, which <see cref="KernelBuilderExtensions.AddParallelFunctionInvocation(IServiceCollection, Action{ParallelInvocationOptions}?)"/>
+/// registers as the outermost, records that token and returns without running the function, so no other function-invocation filter
+/// sees the probe (Semantic Kernel still logs and traces it as an invocation of that function). The batch runs with that token, and
+/// cancelling the request cancels the running calls and ends the request with <see cref="OperationCanceledException"/>. The probe is
+/// made only when this filter is the last auto-function filter (a filter after it would see the probe) and the internal filter is
+/// the kernel's first function-invocation filter; otherwise the batch runs without the request's token, as before.
+/// </para>
 /// <para>Thread-safe; one instance serves every kernel and request.</para>
 /// </remarks>
 public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFilter
@@ -95,7 +107,13 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
             return;
         }
 
-        var batch = GetOrStartBatch(context);
+        if (!TryGetBatch(context, out var batch))
+        {
+            // On the IChatClient path the context carries no token: recover the one Semantic Kernel would invoke the function with.
+            var token = await CancellationProbeFilter.RecoverAsync(context, next, this).ConfigureAwait(false) ?? context.CancellationToken;
+            batch = GetOrStartBatch(context, token);
+        }
+
         var entry = batch.Arrive(context.FunctionSequenceIndex, context.Function);
         if (entry is null)
         {
@@ -104,7 +122,7 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
             return;
         }
 
-        var outcome = await entry.Outcome.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        var outcome = await entry.Outcome.Task.WaitAsync(batch.CancellationTokenFor(context)).ConfigureAwait(false);
         context.Result = outcome.Status == ToolCallStatus.Succeeded && entry.Result is { } result
             ? result
             : new FunctionResult(context.Function, outcome.ResultForModel);
@@ -116,7 +134,7 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
     /// fresh <see cref="Microsoft.Extensions.AI.FunctionInvocationContext.Messages"/> copy for each; the IChatClient path does the
     /// opposite (one message list, a new ChatMessageContent per call). A batch is registered under both, so whichever is stable finds it.
     /// </summary>
-    private CapturedBatch GetOrStartBatch(AutoFunctionInvocationContext context)
+    private CapturedBatch GetOrStartBatch(AutoFunctionInvocationContext context, CancellationToken cancellationToken)
     {
         object message = context.ChatMessageContent;
         object? last = context.Messages is { Count: > 0 } messages ? messages[^1] : null;
@@ -127,7 +145,7 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
                 return batch;
             }
 
-            batch = CapturedBatch.Start(Executor, context, Diagnose(context));
+            batch = CapturedBatch.Start(Executor, context, cancellationToken, Diagnose(context));
             _batches.AddOrUpdate(message, batch);
             if (last is not null)
             {

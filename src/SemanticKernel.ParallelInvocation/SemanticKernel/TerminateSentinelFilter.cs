@@ -114,7 +114,7 @@ internal sealed class TerminateSentinelFilter(ParallelFunctionInvocationFilter f
             if (batch.EntryAt(j) is { } entry)
             {
                 // Started, or will start (dependencies), or a deferred call just released as not delivered: its outcome is coming.
-                var outcome = await entry.Outcome.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+                var outcome = await entry.Outcome.Task.WaitAsync(batch.CancellationTokenFor(context)).ConfigureAwait(false);
                 object? value = outcome.Status == ToolCallStatus.Succeeded && entry.Result is { } functionResult
                     ? functionResult.GetValue<object>()
                     : outcome.ResultForModel;

@@ -63,7 +63,7 @@ public sealed class GeminiConnectorTests
         server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_SlowRead", "{}"), new("", "Inventory_Write", "{}")))
             .ThenJson(WireFormats.GeminiText("done"));
 
-        await TestKernels.AskAsync(TestKernels.Gemini(server, new SlowShop(), configure: TestKernels.CollectReports(reports)), TestKernels.GeminiSettings(), streaming: false);
+        await TestKernels.AskAsync(TestKernels.Gemini(server, Microsoft.SemanticKernel.KernelPluginFactory.CreateFromObject(new SlowShop(), TestKernels.InventoryPluginName), configure: TestKernels.CollectReports(reports)), TestKernels.GeminiSettings(), streaming: false);
 
         var report = Assert.Single(reports);
         var (read, write) = (report.Calls[0], report.Calls[1]);

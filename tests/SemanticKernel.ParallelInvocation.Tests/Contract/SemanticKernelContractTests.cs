@@ -118,15 +118,6 @@ public sealed class ChatClientPathContractTests : SemanticKernelContract
 {
     protected override char Separator => '_';
 
-    /// <summary>
-    /// Known bug: on this path Semantic Kernel gives filters no cancellation token (<c>AutoFunctionInvocationContext.CancellationToken</c>
-    /// is <c>default</c>; the caller's token lives only in the <c>next</c> callback), and the filter runs the batch with the context's
-    /// token, so a running tool is never cancelled and the request hangs. Semantic Kernel alone (no filter) does end with
-    /// OperationCanceledException here.
-    /// </summary>
-    [Fact(Skip = "Known bug: on Semantic Kernel's IChatClient path the filter runs calls without the caller's token (SK passes filters none), so cancellation hangs.")]
-    public override Task Request_CallerCancelsWhileAToolRuns_ThrowsOperationCanceled() => base.Request_CallerCancelsWhileAToolRuns_ThrowsOperationCanceled();
-
     private protected override void Script(LocalModelServer server, WireCall[] calls) => ScriptOpenAI(server, streaming: false, calls);
 
     private protected override async Task<string> AskAsync(LocalModelServer server, Inventory inventory, CancellationToken cancellationToken)

@@ -51,11 +51,15 @@ internal static class TestKernels
         return builder.Build();
     }
 
-    public static Kernel Gemini(LocalModelServer server, Inventory inventory, Action<IKernelBuilder>? before = null, Action<ParallelInvocationOptions>? configure = null)
+    public static Kernel Gemini(LocalModelServer server, Inventory inventory, Action<IKernelBuilder>? before = null, Action<ParallelInvocationOptions>? configure = null) =>
+        Gemini(server, InventoryPlugin(inventory), before, configure);
+
+    /// <summary>A Gemini kernel whose only plugin is <paramref name="plugin"/> (registered as it is named).</summary>
+    public static Kernel Gemini(LocalModelServer server, KernelPlugin plugin, Action<IKernelBuilder>? before = null, Action<ParallelInvocationOptions>? configure = null)
     {
         var builder = Kernel.CreateBuilder();
         builder.AddGoogleAIGeminiChatCompletion("gemini-2.0-flash", apiKey: "test", httpClient: new HttpClient(new RedirectHandler(server.Port)));
-        builder.Plugins.Add(InventoryPlugin(inventory));
+        builder.Plugins.Add(plugin);
         before?.Invoke(builder);
         builder.AddParallelFunctionInvocation(configure);
         return builder.Build();
