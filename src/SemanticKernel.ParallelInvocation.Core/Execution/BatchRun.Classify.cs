@@ -1,13 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.Extensions.AI;
 using SemanticKernel.ParallelInvocation.Effects;
 using SemanticKernel.ParallelInvocation.Planning;
-using SemanticKernel.ParallelInvocation.Reporting;
 
 namespace SemanticKernel.ParallelInvocation.Execution;
 

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.Extensions.AI;
 using SemanticKernel.ParallelInvocation.Effects;
 using SemanticKernel.ParallelInvocation.Planning;
 using SemanticKernel.ParallelInvocation.Reporting;
