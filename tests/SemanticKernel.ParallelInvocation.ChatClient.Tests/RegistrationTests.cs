@@ -25,7 +25,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task AddParallelFunctionInvocation_RegisteredClient_IsDecoratedAndFunctionsGetTheProvider()
+    public async Task AddParallelFunctionInvokingChatClient_RegisteredClient_IsDecoratedAndFunctionsGetTheProvider()
     {
         IServiceProvider? seen = null;
         var probe = AIFunctionFactory.Create((AIFunctionArguments args) => { seen = args.Services; return "ok"; }, "probe");
@@ -34,7 +34,7 @@ public sealed class RegistrationTests
         var marker = new Marker();
         services.AddSingleton(marker);
         services.AddSingleton<IChatClient>(model);
-        services.AddParallelFunctionInvocation(o => o.MaxDegreeOfParallelism = 2, c => c.MaximumIterationsPerRequest = 5);
+        services.AddParallelFunctionInvokingChatClient(o => o.MaxDegreeOfParallelism = 2, c => c.MaximumIterationsPerRequest = 5);
         using var provider = services.BuildServiceProvider();
 
         var client = Assert.IsType<ParallelFunctionInvokingChatClient>(provider.GetRequiredService<IChatClient>());
@@ -48,11 +48,11 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddParallelFunctionInvocation_FactoryRegistration_KeepsLifetimeAndDecorates()
+    public void AddParallelFunctionInvokingChatClient_FactoryRegistration_KeepsLifetimeAndDecorates()
     {
         var services = new ServiceCollection();
         services.AddScoped<IChatClient>(_ => new ScriptedChatClient());
-        services.AddParallelFunctionInvocation();
+        services.AddParallelFunctionInvokingChatClient();
 
         Assert.Equal(ServiceLifetime.Scoped, Assert.Single(services, d => d.ServiceType == typeof(IChatClient)).Lifetime);
         using var provider = services.BuildServiceProvider();
@@ -61,9 +61,19 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddParallelFunctionInvocation_NoChatClient_Throws()
+    public void AddParallelFunctionInvokingChatClient_NoChatClient_Throws()
     {
-        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddParallelFunctionInvocation());
+        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddParallelFunctionInvokingChatClient());
+    }
+
+    [Fact]
+    public void AddParallelFunctionInvokingChatClient_InvalidOptions_ThrowsAtRegistrationListingEveryProblem()
+    {
+        var services = new ServiceCollection().AddSingleton<IChatClient>(new ScriptedChatClient());
+        var ex = Assert.Throws<ParallelInvocationConfigurationException>(() => services.AddParallelFunctionInvokingChatClient(o => o
+            .Declare("a", FunctionEffects.Reading("orders/{id"))
+            .Declare("b", FunctionEffects.Pure.InConcurrencyGroup("unlimited"))));
+        Assert.Equal(2, ex.Errors.Count);
     }
 
     private sealed class Marker;

@@ -17,8 +17,10 @@ public static class ParallelChatClientServiceCollectionExtensions
     /// <param name="configure">Configures the options; <see langword="null"/> for the defaults.</param>
     /// <param name="configureClient">Sets the client's loop properties (iteration limits, additional tools); optional.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <remarks>The options are configured and validated here, once, so configuration errors surface at registration.</remarks>
     /// <exception cref="InvalidOperationException">No <see cref="IChatClient"/> is registered.</exception>
-    public static IServiceCollection AddParallelFunctionInvocation(
+    /// <exception cref="ParallelInvocationConfigurationException">The options are invalid.</exception>
+    public static IServiceCollection AddParallelFunctionInvokingChatClient(
         this IServiceCollection services,
         Action<ParallelInvocationOptions>? configure = null,
         Action<ParallelFunctionInvokingChatClient>? configureClient = null)
@@ -36,16 +38,17 @@ public static class ParallelChatClientServiceCollectionExtensions
 
         if (index < 0)
         {
-            throw new InvalidOperationException("Register an IChatClient (the client that talks to the model) before calling AddParallelFunctionInvocation.");
+            throw new InvalidOperationException("Register an IChatClient (the client that talks to the model) before calling AddParallelFunctionInvokingChatClient.");
         }
 
+        var options = new ParallelInvocationOptions();
+        configure?.Invoke(options);
+        options.Validate();
         var inner = services[index];
         services[index] = ServiceDescriptor.Describe(
             typeof(IChatClient),
             provider =>
             {
-                var options = new ParallelInvocationOptions();
-                configure?.Invoke(options);
                 var client = new ParallelFunctionInvokingChatClient(Resolve(inner, provider), options, provider.GetService<ILoggerFactory>(), provider);
                 configureClient?.Invoke(client);
                 return client;
