@@ -3,12 +3,12 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using SemanticKernel.ParallelInvocation.Tests;
 
 namespace SemanticKernel.ParallelInvocation.ChatClient.Tests.Anthropic;
 
@@ -18,21 +18,13 @@ namespace SemanticKernel.ParallelInvocation.ChatClient.Tests.Anthropic;
 /// </summary>
 public sealed class MessagesApiEmulator : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<Func<JsonNode, Reply>> _script = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
     private int _messageCount;
 
-    public MessagesApiEmulator()
-    {
-        int port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(BaseUrl + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
+    public MessagesApiEmulator() => _server = new LoopbackHttpServer(ServeAsync);
 
-    public string BaseUrl { get; }
+    public string BaseUrl => _server.BaseUrl;
 
     /// <summary>Gets the request bodies received, in order.</summary>
     public List<JsonNode> Requests { get; } = [];
@@ -48,51 +40,18 @@ public sealed class MessagesApiEmulator : IAsyncDisposable
 
     public MessagesApiEmulator Then(Reply reply) => Then(_ => reply);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private async Task ServeAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        _listener.Close();
         try
         {
-            await _loop;
+            await HandleAsync(context);
         }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+        catch (Exception ex)
         {
-        }
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception ex)
-            {
-                Failures.Enqueue("emulator: " + ex);
-                TryRespond(context, 500, """{"type":"error","error":{"type":"api_error","message":"emulator failure"}}""");
-            }
+            Failures.Enqueue("emulator: " + ex);
+            TryRespond(context, 500, """{"type":"error","error":{"type":"api_error","message":"emulator failure"}}""");
         }
     }
 

@@ -3,27 +3,22 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
+using SemanticKernel.ParallelInvocation.Tests;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
 
 /// <summary>A model endpoint on 127.0.0.1 that answers each request with the next scripted response and records every request body.</summary>
 internal sealed class LocalModelServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener;
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
-    public LocalModelServer()
-    {
-        (_listener, Port) = Start();
-        _loop = Task.Run(LoopAsync);
-    }
+    public LocalModelServer() => _server = new LoopbackHttpServer(AnswerAsync);
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     public Uri OpenAIEndpoint => new($"http://127.0.0.1:{Port}/v1");
 
@@ -40,58 +35,7 @@ internal sealed class LocalModelServer : IAsyncDisposable
 
     public LocalModelServer ThenSse(string sse) => Then("text/event-stream", sse);
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-        {
-        }
-    }
-
-    private static (HttpListener, int) Start()
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 10)
-            {
-                listener.Close();
-            }
-        }
-    }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            await AnswerAsync(context);
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
