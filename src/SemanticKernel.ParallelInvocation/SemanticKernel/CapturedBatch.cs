@@ -69,6 +69,14 @@ internal sealed class CapturedBatch
     public static CapturedBatch Start(ParallelToolExecutor executor, AutoFunctionInvocationContext first, CancellationToken cancellationToken, IReadOnlyList<string> diagnostics)
     {
         var calls = FunctionCallContent.GetFunctionCalls(first.ChatMessageContent).ToArray();
+        if (first.FunctionCount > 0 && calls.Length > first.FunctionCount)
+        {
+            // Semantic Kernel 1.80's Gemini streaming path rebuilds the assistant message with each call in its items twice (once from
+            // the message's parts, then copied from the streamed chunk); the connector delivers only its FunctionCount calls, which
+            // come first. Elsewhere the two counts agree.
+            calls = calls[..first.FunctionCount];
+        }
+
         var advertised = AdvertisedFunctions(first);
         var batch = new CapturedBatch(calls, advertised) { CancellationToken = cancellationToken };
         var kernel = first.Kernel;

@@ -83,7 +83,7 @@ public sealed class OpenAISequentialStreamingContractTests() : OpenAIConnectorCo
 /// The Gemini connector: calls carry no ids (results are matched by position and function name) and reach the filters one at a time;
 /// a call to an unknown function is dropped by the connector, so it gets no result at all.
 /// </summary>
-public sealed class GeminiConnectorContractTests : SemanticKernelContract
+public abstract class GeminiConnectorContract(bool streaming) : SemanticKernelContract
 {
     protected override bool CallIdsOnWire => false;
 
@@ -91,11 +91,20 @@ public sealed class GeminiConnectorContractTests : SemanticKernelContract
 
     protected override char Separator => '_';
 
-    private protected override void Script(LocalModelServer server, WireCall[] calls) =>
-        server.ThenJson(WireFormats.GeminiFunctionCalls(calls)).ThenJson(WireFormats.GeminiText(FinalAnswer));
+    private protected override void Script(LocalModelServer server, WireCall[] calls)
+    {
+        if (streaming)
+        {
+            server.ThenSse(WireFormats.GeminiStreaming(WireFormats.GeminiFunctionCalls(calls))).ThenSse(WireFormats.GeminiStreaming(WireFormats.GeminiText(FinalAnswer)));
+        }
+        else
+        {
+            server.ThenJson(WireFormats.GeminiFunctionCalls(calls)).ThenJson(WireFormats.GeminiText(FinalAnswer));
+        }
+    }
 
     private protected override Task<string> AskAsync(LocalModelServer server, Inventory inventory, CancellationToken cancellationToken) =>
-        TestKernels.AskAsync(TestKernels.Gemini(server, inventory), TestKernels.GeminiSettings(), streaming: false, cancellationToken: cancellationToken);
+        TestKernels.AskAsync(TestKernels.Gemini(server, inventory), TestKernels.GeminiSettings(), streaming, cancellationToken: cancellationToken);
 
     protected override IReadOnlyList<ContractResult> ReadResults(JsonElement request)
     {
@@ -112,6 +121,11 @@ public sealed class GeminiConnectorContractTests : SemanticKernelContract
 
     private static string Text(JsonElement content) => content.ValueKind == JsonValueKind.String ? content.GetString()! : content.GetRawText();
 }
+
+public sealed class GeminiConnectorContractTests() : GeminiConnectorContract(streaming: false);
+
+/// <summary>Gemini's <c>streamGenerateContent</c>: the connector rebuilds the assistant message from the streamed chunks.</summary>
+public sealed class GeminiStreamingConnectorContractTests() : GeminiConnectorContract(streaming: true);
 
 /// <summary>The IChatClient path (<c>AddOpenAIChatClient</c>, Semantic Kernel's own function-invoking chat client), through <c>InvokePromptAsync</c>.</summary>
 public sealed class ChatClientPathContractTests : SemanticKernelContract

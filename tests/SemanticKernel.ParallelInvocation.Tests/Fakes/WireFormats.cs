@@ -11,7 +11,7 @@ internal sealed record WireCall(string Id, string Name, string ArgumentsJson);
 /// <summary>
 /// Responses in the providers' wire formats, shaped like Semantic Kernel's own test fixtures: OpenAI chat completions with several
 /// <c>tool_calls</c> in one assistant message (and the streaming variant, one chunk per call, then <c>data: [DONE]</c>), and Gemini
-/// <c>generateContent</c> with several <c>functionCall</c> parts.
+/// <c>generateContent</c> with several <c>functionCall</c> parts (and its server-sent-events variant).
 /// </summary>
 internal static class WireFormats
 {
@@ -103,6 +103,13 @@ internal static class WireFormats
           "usageMetadata": { "promptTokenCount": 50, "candidatesTokenCount": 25, "totalTokenCount": 75 }
         }
         """;
+
+    /// <summary>
+    /// A Gemini <c>streamGenerateContent?alt=sse</c> body: each response above, compacted to one line, as one server-sent event
+    /// (Gemini streams whole <c>GenerateContentResponse</c> objects).
+    /// </summary>
+    public static string GeminiStreaming(params string[] responses) =>
+        string.Concat(responses.Select(r => "data: " + JsonSerializer.Serialize(JsonDocument.Parse(r).RootElement) + "\r\n\r\n"));
 
     public static string GeminiText(string text) => $$"""
         {
