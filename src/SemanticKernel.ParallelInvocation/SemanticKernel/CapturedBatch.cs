@@ -19,6 +19,8 @@ internal sealed class CapturedBatch
     private readonly Entry?[] _bySequence;
     private readonly List<Entry> _entries = [];
     private int _highestArrival = -1;
+    private int _terminatedAt = -1;
+    private int _answeredUntil = -1;
 
     private CapturedBatch(FunctionCallContent[] calls, HashSet<KernelFunction>? advertised)
     {
@@ -63,6 +65,22 @@ internal sealed class CapturedBatch
 
             _highestArrival = _bySequence.Length;
         }
+    }
+
+    /// <summary>
+    /// Gets the call at which a filter set Terminate, where the sentinel let Semantic Kernel go on delivering the later calls so that
+    /// they are answered from the engine (paths that collect a batch's results into one message); -1 otherwise.
+    /// </summary>
+    public int TerminatedAt => Volatile.Read(ref _terminatedAt);
+
+    /// <summary>Gets the last call Semantic Kernel is expected to deliver after <see cref="TerminatedAt"/>: its answer ends the loop.</summary>
+    public int AnsweredUntil => Volatile.Read(ref _answeredUntil);
+
+    /// <summary>Records that later calls up to <paramref name="answeredUntil"/> are answered from the engine after a Terminate at <paramref name="terminatedAt"/>.</summary>
+    public void AnswerAfterTermination(int terminatedAt, int answeredUntil)
+    {
+        Volatile.Write(ref _answeredUntil, answeredUntil);
+        Volatile.Write(ref _terminatedAt, terminatedAt);
     }
 
     /// <summary>Builds the batch from the assistant message and starts it.</summary>
@@ -202,6 +220,10 @@ internal sealed class CapturedBatch
         public TaskCompletionSource<ToolCallOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public FunctionResult? Result { get; private set; }
+
+        /// <summary>The result a filter invocation of this call hands back: the function's own on success, else the engine's error text.</summary>
+        public FunctionResult ResultFor(KernelFunction function, ToolCallOutcome outcome) =>
+            outcome.Status == ToolCallStatus.Succeeded && Result is { } result ? result : new FunctionResult(function, outcome.ResultForModel);
 
         public async ValueTask<object?> InvokeAsync(Kernel kernel, CancellationToken cancellationToken)
         {

@@ -48,15 +48,19 @@ namespace SemanticKernel.ParallelInvocation;
 /// delivers and answers every id itself; the sentinel does nothing.
 /// </description></item>
 /// <item><description>
-/// Gemini: Semantic Kernel writes one tool message holding the results of calls 1..k only; no message of ours could be sent by that
-/// connector, so the sentinel writes nothing. Deferred calls not yet delivered end Rejected without running; later calls the engine
-/// had started run to completion and their outcomes are only in the <see cref="BatchReport"/>.
-/// </description></item>
-/// <item><description>
-/// The IChatClient path (<c>KernelFunctionInvokingChatClient</c>): Terminate becomes Microsoft.Extensions.AI's
-/// <c>FunctionInvocationContext.Terminate</c>, which stops the function-calling loop; the filter's <c>ChatHistory</c> is a copy there,
-/// so the sentinel cannot add results. As for Gemini, deferred calls not yet delivered end Rejected and started calls' outcomes are
-/// only in the <see cref="BatchReport"/>.
+/// Gemini, and the IChatClient path (<c>KernelFunctionInvokingChatClient</c>, where Terminate becomes Microsoft.Extensions.AI's
+/// <c>FunctionInvocationContext.Terminate</c>): these collect a batch's results into one tool message after the last call they deliver,
+/// so no message of ours could be added. The sentinel clears <c>Terminate</c> on call k and lets Semantic Kernel go on delivering the
+/// later calls; it answers each itself, without calling the filters inside it (as after a Terminate, they see no later call), with
+/// the engine's outcome: the call's real result if it ran, the engine's error text otherwise (deferred calls not yet delivered end
+/// Rejected without running; a delivered call the batch did not hold gets an error saying it did not run). On the last call Semantic
+/// Kernel will deliver it sets <c>Terminate</c> again, so the loop stops after this batch as Semantic Kernel's would, and the one
+/// tool message answers every call in emitted order. Where no later call will be delivered the sentinel leaves Terminate as it is.
+/// A call Semantic Kernel rejects itself (an unknown or unadvertised function) that comes after the last call it delivers is never
+/// reached, and stays unanswered as without this library. On Gemini filters cannot see which functions were advertised: the sentinel
+/// assumes every kernel function was (as with <c>FunctionChoiceBehavior.Auto()</c>); should a later call to a kernel function left out
+/// of an explicit function list be the last one expected, the loop does not stop. If the filter that set Terminate also threw, these
+/// connectors do not stop, and neither does the batch.
 /// </description></item>
 /// </list>
 /// <para>
@@ -123,9 +127,7 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
         }
 
         var outcome = await entry.Outcome.Task.WaitAsync(batch.CancellationTokenFor(context)).ConfigureAwait(false);
-        context.Result = outcome.Status == ToolCallStatus.Succeeded && entry.Result is { } result
-            ? result
-            : new FunctionResult(context.Function, outcome.ResultForModel);
+        context.Result = entry.ResultFor(context.Function, outcome);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
 
@@ -8,19 +9,35 @@ namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
 /// <summary>An auto-function filter that records each call it sees, and the result it sees come back, and can set Terminate.</summary>
 internal sealed class RecordingFilter : IAutoFunctionInvocationFilter
 {
+    private int _terminated;
+
     public ConcurrentQueue<string> Seen { get; } = new();
 
-    /// <summary>Gets or sets the call id after whose result the filter sets <c>context.Terminate</c>, or null.</summary>
+    /// <summary>
+    /// Gets or sets the call id after whose result the filter sets <c>context.Terminate</c> (once: Gemini calls all have the empty
+    /// id), or null.
+    /// </summary>
     public string? TerminateAfter { get; set; }
+
+    /// <summary>Gets a signal set once the filter has set <c>context.Terminate</c>.</summary>
+    public TaskCompletionSource Terminated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Gets or sets whether the filter throws right after setting <c>context.Terminate</c>.</summary>
+    public bool ThrowAfterTerminate { get; set; }
 
     public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
         Seen.Enqueue($"before {context.ToolCallId}");
         await next(context);
         Seen.Enqueue($"after {context.ToolCallId}: {context.Result.GetValue<object>()}");
-        if (context.ToolCallId == TerminateAfter)
+        if (context.ToolCallId == TerminateAfter && Interlocked.Exchange(ref _terminated, 1) == 0)
         {
             context.Terminate = true;
+            Terminated.TrySetResult();
+            if (ThrowAfterTerminate)
+            {
+                throw new InvalidOperationException("The outer filter failed after setting Terminate.");
+            }
         }
     }
 }

@@ -1,12 +1,18 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using ChatResponse = Microsoft.Extensions.AI.ChatResponse;
+using ChatRole = Microsoft.Extensions.AI.ChatRole;
+using IChatClient = Microsoft.Extensions.AI.IChatClient;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
 using SemanticKernel.ParallelInvocation.Tests.Contract;
 
@@ -118,68 +124,215 @@ public sealed class TerminateTests
     }
 
     /// <summary>
-    /// Gemini: Semantic Kernel writes one tool message with the results of the calls it delivered and nothing for the rest; the
-    /// sentinel writes nothing there (that connector could not send it), but the deferred write still ends without running.
+    /// Gemini collects a batch's results into one tool message and, on Terminate, would leave the later calls without a response (the
+    /// next request would then carry fewer function responses than calls). The sentinel lets the connector deliver the later calls,
+    /// answers them from the engine without running anything new, and terminates on the last: one message answers all three calls in
+    /// order, and the deferred write, never delivered before the Terminate, ends Rejected without running.
     /// </summary>
-    [Fact]
-    public async Task OuterFilterTerminates_Gemini_HistoryLeftAsSemanticKernelWritesItAndDeferredWriteNeverRuns()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OuterFilterTerminates_Gemini_EveryCallAnsweredInOneMessageAndDeferredWriteNeverRuns(bool streaming)
     {
         await using var server = new LocalModelServer();
         var (plugin, outer, batchDone) = Scene(string.Empty); // Gemini calls have no ids: terminate after the first
-        server.ThenJson(WireFormats.GeminiFunctionCalls(
+        string calls = WireFormats.GeminiFunctionCalls(
             new("", "Inventory_Add", """{"a":1,"b":2}"""),
             new("", "Inventory_GetStock", """{"item":"pear"}"""),
-            new("", "Inventory_SetStock", """{"item":"apple","quantity":5}""")));
-        var kernel = TestKernels.Gemini(
-            server,
-            plugin,
-            before: Outer(outer),
-            configure: ReportTo(batchDone));
+            new("", "Inventory_SetStock", """{"item":"apple","quantity":5}"""));
+        if (streaming)
+        {
+            server.ThenSse(WireFormats.GeminiStreaming(calls));
+        }
+        else
+        {
+            server.ThenJson(calls);
+        }
+
+        server.ThenJson(WireFormats.GeminiText("noted"));
+        var kernel = TestKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
         var history = NewHistory();
 
-        await TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming: false, history);
+        await TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming, history);
+        Assert.Contains(streaming ? ":streamGenerateContent" : ":generateContent", server.Requests[0].PathAndQuery, StringComparison.Ordinal);
         var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
 
+        // Semantic Kernel stopped after this batch, and the outer filter saw only the call it terminated at.
         Assert.Single(server.Requests);
-        var tool = Assert.Single(history, m => m.Role == AuthorRole.Tool);
-        Assert.Empty(tool.Items.OfType<FunctionResultContent>());
+        Assert.Equal(2, outer.Seen.Count);
+        Assert.Single(history, m => m.Role == AuthorRole.Tool);
         Assert.Equal(ToolCallStatus.Rejected, report.Calls.Single(c => c.Request.Name == "SetStock").Status);
-        Assert.DoesNotContain("set apple=5", plugin.Log);
+        Assert.Equal(["add 1+2", "get pear"], plugin.Log.Order(StringComparer.Ordinal));
+        Assert.False(plugin.Stock.ContainsKey("apple"));
+
+        // The next request made with that history answers every call, in order, with the real results of the calls that ran.
+        await TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming: false, history);
+        var responses = GeminiFunctionResponses(server.Requests[1].Body);
+        Assert.Equal(["Inventory_Add", "Inventory_GetStock", "Inventory_SetStock"], responses.Select(r => r.Name));
+        Assert.Equal("3", responses[0].Content);
+        Assert.Equal("4", responses[1].Content);
+        Assert.StartsWith("Error:", responses[2].Content, StringComparison.Ordinal);
     }
 
     /// <summary>
-    /// The IChatClient path: Terminate becomes Microsoft.Extensions.AI's, which stops its loop with only the delivered ids answered;
-    /// the filter's ChatHistory is a copy there, so the sentinel cannot answer the later ids. The later calls that had started still
-    /// run to completion (their outcomes are in the batch report) and the batch completes.
+    /// Gemini does not stop when the filter that set Terminate then throws (the exception becomes that call's error result and the
+    /// connector goes on). Neither does the batch: the deferred write is delivered and runs, and the turn continues to the model.
     /// </summary>
     [Fact]
-    public async Task OuterFilterTerminates_ChatClientPath_BatchCompletes()
+    public async Task OuterFilterThrowsAfterTerminate_Gemini_ConnectorGoesOnAndSoDoesTheBatch()
+    {
+        await using var server = new LocalModelServer();
+        var (plugin, outer, batchDone) = Scene(string.Empty);
+        outer.ThrowAfterTerminate = true;
+        server.ThenJson(WireFormats.GeminiFunctionCalls(
+            new("", "Inventory_Add", """{"a":1,"b":2}"""),
+            new("", "Inventory_SetStock", """{"item":"apple","quantity":5}""")))
+            .ThenJson(WireFormats.GeminiText("done"));
+        var kernel = TestKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
+
+        string answer = await TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming: false, NewHistory());
+        var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
+
+        Assert.Equal("done", answer);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
+        Assert.Equal(5, plugin.Stock["apple"]);
+
+        // Gemini's connector sends an exception as text, not as a function response: only the write's response is a part.
+        Assert.Equal([("Inventory_SetStock", "apple=5")], GeminiFunctionResponses(server.Requests[1].Body));
+    }
+
+    /// <summary>
+    /// The IChatClient path: Terminate becomes Microsoft.Extensions.AI's, which would stop its loop with only the delivered ids
+    /// answered. The sentinel lets it deliver the later calls and answers them from the engine (they ran early: the advertised functions
+    /// are known there), so the response answers every id once with its real result, and the loop still stops after this batch.
+    /// </summary>
+    [Fact]
+    public async Task OuterFilterTerminates_ChatClientPath_EveryIdAnsweredOnceWithRealResults()
     {
         await using var server = new LocalModelServer();
         var (plugin, outer, batchDone) = Scene("c1");
         server.ThenJson(WireFormats.OpenAIToolCalls(
             new("c1", "Inventory_Add", """{"a":1,"b":2}"""),
             new("c2", "Inventory_GetStock", """{"item":"pear"}"""),
-            new("c3", "Inventory_SetStock", """{"item":"apple","quantity":5}""")));
-        var builder = Kernel.CreateBuilder();
-        builder.AddOpenAIChatClient("gpt-4o", server.OpenAIEndpoint, apiKey: "test", httpClient: new HttpClient());
-        builder.Plugins.Add(TestKernels.InventoryPlugin(plugin));
-        Outer(outer)(builder);
-        builder.AddParallelFunctionInvocation(ReportTo(batchDone));
-        var kernel = builder.Build();
+            new("c3", "Inventory_SetStock", """{"item":"apple","quantity":5}""")))
+            .ThenJson(WireFormats.OpenAIText("noted"));
+        var kernel = ChatClientKernel(server, plugin, outer, batchDone);
 
-        var result = await kernel.InvokePromptAsync("Go.", new(TestKernels.OpenAISettings(Arrival.Sequential))).WaitAsync(TestKernels.SafetyNet);
+        var response = await AskChatClientPathAsync(kernel);
         var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
 
         Assert.Single(server.Requests);
         Assert.Equal(["before c1", "after c1: 3"], outer.Seen);
         Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
+        Assert.Equal([("c1", "3"), ("c2", "4"), ("c3", "apple=5")], ChatClientResults(response));
 
-        // Microsoft.Extensions.AI answers only the ids it delivered: the response holds call 1's result and no other.
-        var response = Assert.IsType<Microsoft.Extensions.AI.ChatResponse>(result.GetValue<Microsoft.Extensions.AI.ChatResponse>());
-        var answered = response.Messages.SelectMany(m => m.Contents.OfType<Microsoft.Extensions.AI.FunctionResultContent>()).Select(r => r.CallId);
-        Assert.Equal(["c1"], answered);
+        // Sent back as it is, the conversation answers every id of the assistant message on the wire.
+        var followUp = new List<ChatMessage> { new(ChatRole.User, "Go.") };
+        followUp.AddRange(response.Messages);
+        await kernel.GetRequiredService<IChatClient>().GetResponseAsync(followUp).WaitAsync(TestKernels.SafetyNet);
+        Assert.Equal(["c1", "c2", "c3"], AssistantToolCallIds(server.Requests[1].Body));
+        Assert.Equal([("c1", "3"), ("c2", "4"), ("c3", "apple=5")], WireFormats.OpenAIToolResults(server.Requests[1].Body));
     }
+
+    /// <summary>
+    /// The one case where an id stays unanswered: a call after the terminating one that Semantic Kernel itself rejects (here an unknown
+    /// function) and that comes after every call it delivers. The loop must stop on the last delivered call, so the rejected call is
+    /// never reached, as without this library.
+    /// </summary>
+    [Fact]
+    public async Task OuterFilterTerminates_ChatClientPath_TrailingUnknownCallIsNeverReached()
+    {
+        await using var server = new LocalModelServer();
+        var (plugin, outer, batchDone) = Scene("c1");
+        server.ThenJson(WireFormats.OpenAIToolCalls(
+            new("c1", "Inventory_Add", """{"a":1,"b":2}"""),
+            new("c2", "Inventory_Missing", "{}"),
+            new("c3", "Inventory_GetStock", """{"item":"pear"}"""),
+            new("c4", "Inventory_Vanished", "{}")));
+        var kernel = ChatClientKernel(server, plugin, outer, batchDone);
+
+        var response = await AskChatClientPathAsync(kernel);
+        await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
+
+        Assert.Single(server.Requests);
+        var results = ChatClientResults(response);
+        Assert.Equal(["c1", "c2", "c3"], results.Select(r => r.Id));
+        Assert.Equal("3", results[0].Content);
+        Assert.Contains("not found", results[1].Content, StringComparison.Ordinal);
+        Assert.Equal("4", results[2].Content);
+    }
+
+    /// <summary>
+    /// After a Terminate, the sentinel waits for a later call that is still running; cancelling the request ends that wait and the
+    /// request with <see cref="OperationCanceledException"/> instead of hanging, on both paths that collect results in one message.
+    /// </summary>
+    [Theory]
+    [InlineData("gemini")]
+    [InlineData("chat-client")]
+    public async Task OuterFilterTerminates_LaterCallStillRunning_CallerCancels_RequestEndsCancelled(string path)
+    {
+        await using var server = new LocalModelServer();
+        var (plugin, outer, batchDone) = Scene(path == "gemini" ? string.Empty : "c1");
+        using var cts = new CancellationTokenSource();
+        Task run;
+        if (path == "gemini")
+        {
+            server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_Add", """{"a":1,"b":2}"""), new("", "Inventory_WaitForCancellation", "{}")));
+            var kernel = TestKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
+            run = TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming: false, NewHistory(), cts.Token);
+        }
+        else
+        {
+            server.ThenJson(WireFormats.OpenAIToolCalls(new("c1", "Inventory_Add", """{"a":1,"b":2}"""), new("c2", "Inventory_WaitForCancellation", "{}")));
+            var kernel = ChatClientKernel(server, plugin, outer, batchDone);
+            run = kernel.InvokePromptAsync("Go.", new(TestKernels.OpenAISettings(Arrival.Sequential)), cancellationToken: cts.Token);
+        }
+
+        await plugin.Blocked.Task.WaitAsync(TestKernels.SafetyNet);
+        await outer.Terminated.Task.WaitAsync(TestKernels.SafetyNet); // the sentinel is about to wait for the later call, or waits
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestKernels.SafetyNet));
+        var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
+        Assert.Equal(ToolCallStatus.Cancelled, report.Calls.Single(c => c.Request.Name == "WaitForCancellation").Status);
+        Assert.Single(server.Requests);
+    }
+
+    private static Kernel ChatClientKernel(LocalModelServer server, Inventory plugin, RecordingFilter outer, TaskCompletionSource<BatchReport> batchDone)
+    {
+        var builder = Kernel.CreateBuilder();
+        builder.AddOpenAIChatClient("gpt-4o", server.OpenAIEndpoint, apiKey: "test", httpClient: new HttpClient());
+        builder.Plugins.Add(TestKernels.InventoryPlugin(plugin));
+        Outer(outer)(builder);
+        builder.AddParallelFunctionInvocation(ReportTo(batchDone));
+        return builder.Build();
+    }
+
+    private static async Task<ChatResponse> AskChatClientPathAsync(Kernel kernel)
+    {
+        var result = await kernel.InvokePromptAsync("Go.", new(TestKernels.OpenAISettings(Arrival.Sequential))).WaitAsync(TestKernels.SafetyNet);
+        return Assert.IsType<ChatResponse>(result.GetValue<ChatResponse>());
+    }
+
+    private static (string Id, string Content)[] ChatClientResults(ChatResponse response) =>
+        response.Messages.SelectMany(m => m.Contents.OfType<Microsoft.Extensions.AI.FunctionResultContent>())
+            .Select(r => (r.CallId, r.Result?.ToString() ?? string.Empty))
+            .ToArray();
+
+    /// <summary>A Gemini request's last content: the function responses, in order, each with its name and content.</summary>
+    private static (string Name, string Content)[] GeminiFunctionResponses(JsonElement request)
+    {
+        var contents = request.GetProperty("contents").EnumerateArray().ToArray();
+        Assert.Contains(contents[^2].GetProperty("parts").EnumerateArray(), p => p.TryGetProperty("functionCall", out _));
+        return contents[^1].GetProperty("parts").EnumerateArray()
+            .Where(p => p.TryGetProperty("functionResponse", out _))
+            .Select(p => p.GetProperty("functionResponse"))
+            .Select(r => (r.GetProperty("name").GetString()!, Text(r.GetProperty("response").GetProperty("content"))))
+            .ToArray();
+    }
+
+    private static string Text(JsonElement content) => content.ValueKind == JsonValueKind.String ? content.GetString()! : content.GetRawText();
 
     /// <summary>An inventory with 4 pears, an outer filter setting Terminate after <paramref name="terminateAfter"/>, and the batch's report to come.</summary>
     private static (Inventory Plugin, RecordingFilter Outer, TaskCompletionSource<BatchReport> BatchDone) Scene(string terminateAfter)
