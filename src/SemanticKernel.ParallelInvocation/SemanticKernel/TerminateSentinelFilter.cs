@@ -70,7 +70,8 @@ internal sealed class TerminateSentinelFilter(ParallelFunctionInvocationFilter f
 
         if (context.Terminate && context.ChatMessageContent is not null && filter.TryGetBatch(context, out var batch))
         {
-            switch (Classify(context))
+            var path = Classify(context);
+            switch (path)
             {
                 case Path.SequentialAnswerable:
                     batch.StopDeliveries();
@@ -78,7 +79,7 @@ internal sealed class TerminateSentinelFilter(ParallelFunctionInvocationFilter f
                     break;
                 case Path.SequentialGemini or Path.SequentialChatClient when failure is null:
                     batch.StopDeliveries();
-                    ContinueDeliveries(context, batch);
+                    ContinueDeliveries(context, batch, path);
                     break;
             }
         }
@@ -121,10 +122,10 @@ internal sealed class TerminateSentinelFilter(ParallelFunctionInvocationFilter f
     /// carry the Terminate. Where no later call will be delivered (or the batch cannot be matched to the connector's list), Semantic
     /// Kernel stops here as it would have.
     /// </summary>
-    private static void ContinueDeliveries(AutoFunctionInvocationContext context, CapturedBatch batch)
+    private static void ContinueDeliveries(AutoFunctionInvocationContext context, CapturedBatch batch, Path path)
     {
         int terminatedAt = context.FunctionSequenceIndex;
-        int last = LastDeliveredAfter(context, batch, terminatedAt);
+        int last = path == Path.SequentialGemini ? LastGeminiDeliversAfter(context, batch, terminatedAt) : LastChatClientDeliversAfter(context, terminatedAt);
         if (last > terminatedAt)
         {
             batch.AnswerAfterTermination(terminatedAt, last);
@@ -132,32 +133,37 @@ internal sealed class TerminateSentinelFilter(ParallelFunctionInvocationFilter f
         }
     }
 
-    /// <summary>The index of the last call after <paramref name="terminatedAt"/> that Semantic Kernel will deliver to the filters, or -1.</summary>
-    private static int LastDeliveredAfter(AutoFunctionInvocationContext context, CapturedBatch batch, int terminatedAt)
+    /// <summary>
+    /// The last call after <paramref name="terminatedAt"/> that Microsoft.Extensions.AI will deliver, or -1: a call whose name is an
+    /// AIFunction among the request's tools (the first declaration of that name decides); any other gets its own "not found" result
+    /// without reaching a filter.
+    /// </summary>
+    private static int LastChatClientDeliversAfter(AutoFunctionInvocationContext context, int terminatedAt)
     {
-        if (context.Messages is { Count: > 0 } messages && !context.ChatMessageContent.GetType().Name.Contains("Gemini", StringComparison.Ordinal))
+        var calls = context.Messages[^1].Contents.OfType<Microsoft.Extensions.AI.FunctionCallContent>().ToList();
+        if (calls.Count != context.FunctionCount)
         {
-            // Microsoft.Extensions.AI delivers a call whose name is an AIFunction among the request's tools (the first declaration of
-            // that name decides); any other gets its own "not found" result without reaching a filter.
-            var calls = messages[^1].Contents.OfType<Microsoft.Extensions.AI.FunctionCallContent>().ToList();
-            if (calls.Count != context.FunctionCount)
-            {
-                return -1;
-            }
-
-            for (int j = calls.Count - 1; j > terminatedAt; j--)
-            {
-                if (context.Options?.Tools?.OfType<Microsoft.Extensions.AI.AIFunctionDeclaration>().FirstOrDefault(t => t.Name == calls[j].Name) is Microsoft.Extensions.AI.AIFunction)
-                {
-                    return j;
-                }
-            }
-
             return -1;
         }
 
-        // Gemini delivers a call whose function is in the kernel and was advertised. Filters cannot see what was advertised there; with
-        // FunctionChoiceBehavior.Auto() or EnableKernelFunctions that is every kernel function.
+        for (int j = calls.Count - 1; j > terminatedAt; j--)
+        {
+            if (context.Options?.Tools?.OfType<Microsoft.Extensions.AI.AIFunctionDeclaration>().FirstOrDefault(t => t.Name == calls[j].Name) is Microsoft.Extensions.AI.AIFunction)
+            {
+                return j;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The last call after <paramref name="terminatedAt"/> that Gemini's connector will deliver, or -1: a call whose function is in the
+    /// kernel and was advertised. Filters cannot see what was advertised there; with FunctionChoiceBehavior.Auto() or
+    /// EnableKernelFunctions that is every kernel function.
+    /// </summary>
+    private static int LastGeminiDeliversAfter(AutoFunctionInvocationContext context, CapturedBatch batch, int terminatedAt)
+    {
         if (batch.Calls.Length != context.FunctionCount)
         {
             return -1;
