@@ -119,7 +119,11 @@ public sealed class ParallelInvocationOptions
     /// Gets or sets the callback that approves or denies calls of functions that require approval. Approvals are requested as soon as
     /// a batch starts, all at once; the rest of the batch does not wait for them. A denied call gets a rejected result.
     /// </summary>
-    /// <value>The default value is <see langword="null"/>: calls that require approval are rejected.</value>
+    /// <value>
+    /// The default value is <see langword="null"/>: <see cref="ParallelFunctionInvokingChatClient"/> returns the turn to the caller as
+    /// approval requests (<see cref="Microsoft.Extensions.AI.ToolApprovalRequestContent"/>); <see cref="ParallelToolExecutor"/> used
+    /// directly, and the Semantic Kernel adapter, reject calls that require approval.
+    /// </value>
     public Func<ApprovalRequest, CancellationToken, ValueTask<bool>>? ApprovalHandler { get; set; }
 
     /// <summary>Gets or sets a callback given each batch's report when the batch completes. It runs on the thread that finished the batch; keep it short.</summary>

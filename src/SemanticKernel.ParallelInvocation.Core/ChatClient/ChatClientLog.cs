@@ -19,4 +19,13 @@ internal static partial class ChatClientLog
 
     [LoggerMessage(104, LogLevel.Warning, "Tool calls failed in more than {MaximumConsecutiveErrors} consecutive iterations; the tool loop ends with an exception.")]
     public static partial void MaximumConsecutiveErrorsExceeded(ILogger logger, int maximumConsecutiveErrors);
+
+    [LoggerMessage(105, LogLevel.Debug, "The model called '{ToolName}', which requires approval, and no ApprovalHandler is set; the turn's {CallCount} tool calls go back to the caller as approval requests.")]
+    public static partial void ApprovalRequested(ILogger logger, string toolName, int callCount);
+
+    [LoggerMessage(106, LogLevel.Debug, "Approval answer for '{ToolName}' (call {CallId}): approved = {Approved}.")]
+    public static partial void ApprovalAnswerReceived(ILogger logger, string toolName, string callId, bool approved);
+
+    [LoggerMessage(107, LogLevel.Debug, "Running the {CallCount} tool calls answered by approval responses as one batch ({RefusedCount} refused).")]
+    public static partial void AnsweredCallsRunning(ILogger logger, int callCount, int refusedCount);
 }

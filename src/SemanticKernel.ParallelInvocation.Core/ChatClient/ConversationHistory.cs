@@ -48,6 +48,20 @@ internal sealed class ConversationHistory
         }
     }
 
+    /// <summary>
+    /// Records the calls restored from the caller's approval answers, before the first request: they are returned to the caller, and
+    /// sent to the model unless the service keeps the history (<paramref name="serviceHasThem"/>), which has them already.
+    /// </summary>
+    public void AddAnsweredCalls(IList<ChatMessage> messages, bool serviceHasThem)
+    {
+        _allResponseMessages.AddRange(messages);
+        _augmented ??= [.. _original];
+        if (!serviceHasThem)
+        {
+            _augmented.AddRange(messages);
+        }
+    }
+
     /// <summary>Records a final response that ends the loop.</summary>
     public void AddFinal(IList<ChatMessage> messages) => _allResponseMessages.AddRange(messages);
 

@@ -29,6 +29,18 @@ namespace SemanticKernel.ParallelInvocation;
 /// non-streaming request are also in <see cref="ChatResponse.AdditionalProperties"/> under <see cref="BatchReportsKey"/>, and each
 /// streamed tool-result update carries its report under <see cref="BatchReportKey"/>.
 /// </para>
+/// <para>
+/// Approvals: calls of functions that require approval (an <c>ApprovalRequiredAIFunction</c>, <see cref="RequiresApprovalAttribute"/> or
+/// <see cref="FunctionEffects.RequiringApproval"/>) are decided by <see cref="ParallelInvocationOptions.ApprovalHandler"/> when it is set.
+/// When it is not, the standard Microsoft.Extensions.AI round trip applies, as with <c>FunctionInvokingChatClient</c>: a turn holding
+/// such a call does not run; the response returns every call of that turn (not only those that need approval) as a
+/// <see cref="ToolApprovalRequestContent"/>, whose <c>RequiresConfirmation</c> is <see langword="false"/> for the calls that need
+/// none. When a later request carries the caller's <see cref="ToolApprovalResponseContent"/>s, the calls are restored to the history,
+/// the approved ones and the refused ones go to the engine as one batch (refused calls are answered with an error result that
+/// gives the caller's reason), and the loop goes on. Approval contents are never sent to the inner client. A request that leaves
+/// an approval request unanswered, or answers a call twice, throws <see cref="InvalidOperationException"/> before anything runs.
+/// Answers already present in the messages are honoured even when a handler is set.
+/// </para>
 /// <para>Thread-safe for concurrent requests once its properties are set.</para>
 /// </remarks>
 public sealed class ParallelFunctionInvokingChatClient : DelegatingChatClient
@@ -124,19 +136,26 @@ public sealed class ParallelFunctionInvokingChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var loop = new ToolLoop(this, messages, options);
         var reports = new List<BatchReport>();
+        if (loop.AnsweredTurn is not null)
+        {
+            var (answeredMessage, answeredReport) = await loop.RunAnsweredAsync(cancellationToken).ConfigureAwait(false);
+            reports.Add(answeredReport);
+            loop.History.AddToolMessage(answeredMessage);
+        }
+
         for (int iteration = 0; ; iteration++)
         {
             var response = await base.GetResponseAsync(loop.History.Messages, loop.RequestOptions(iteration), cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The inner {nameof(IChatClient)} returned a null {nameof(ChatResponse)}.");
             var turn = loop.Receive(response.Messages, response.Usage, iteration);
-            if (turn is null && iteration == 0)
+            if (turn is null && iteration == 0 && reports.Count == 0)
             {
                 return response;
             }
 
-            if (turn is null)
+            if (turn is null || turn.AwaitsApproval)
             {
-                loop.History.AddFinal(response.Messages);
+                loop.History.AddFinal(turn is null ? response.Messages : turn.ToApprovalRequests(response.Messages));
                 return loop.Complete(response, reports);
             }
 
@@ -153,19 +172,51 @@ public sealed class ParallelFunctionInvokingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var loop = new ToolLoop(this, messages, options);
+        if (loop.AnsweredTurn is not null)
+        {
+            foreach (var callMessage in loop.History.ResponseMessages.ToList())
+            {
+                yield return new ChatResponseUpdate(callMessage.Role, callMessage.Contents)
+                {
+                    MessageId = callMessage.MessageId,
+                    AuthorName = callMessage.AuthorName,
+                    ConversationId = options?.ConversationId,
+                    CreatedAt = callMessage.CreatedAt,
+                };
+            }
+
+            var (answeredMessage, answeredReport) = await loop.RunAnsweredAsync(cancellationToken).ConfigureAwait(false);
+            loop.History.AddToolMessage(answeredMessage);
+            yield return ToolUpdate(answeredMessage, answeredReport, null, options?.ConversationId);
+        }
+
         var updates = new List<ChatResponseUpdate>();
         for (int iteration = 0; ; iteration++)
         {
             updates.Clear();
+            int heldFrom = -1;
             await foreach (var update in base.GetStreamingResponseAsync(loop.History.Messages, loop.RequestOptions(iteration), cancellationToken).ConfigureAwait(false))
             {
                 updates.Add(update);
-                yield return update;
+                if (heldFrom < 0 && loop.HoldsForApproval(update, iteration))
+                {
+                    heldFrom = updates.Count - 1;
+                }
+
+                if (heldFrom < 0)
+                {
+                    yield return update;
+                }
             }
 
             var response = updates.ToChatResponse();
             var turn = loop.Receive(response.Messages, null, iteration);
-            if (turn is null)
+            for (int i = heldFrom; heldFrom >= 0 && i < updates.Count; i++)
+            {
+                yield return turn is { AwaitsApproval: true } ? turn.ToApprovalRequests(updates[i]) : updates[i];
+            }
+
+            if (turn is null || turn.AwaitsApproval)
             {
                 yield break;
             }
@@ -173,15 +224,18 @@ public sealed class ParallelFunctionInvokingChatClient : DelegatingChatClient
             loop.History.AddResponse(response.Messages, response.ConversationId);
             var (toolMessage, report) = await loop.RunAsync(turn, cancellationToken).ConfigureAwait(false);
             loop.History.AddToolMessage(toolMessage);
-            yield return new ChatResponseUpdate(ChatRole.Tool, toolMessage.Contents)
-            {
-                MessageId = toolMessage.MessageId,
-                ResponseId = response.ResponseId,
-                ConversationId = response.ConversationId,
-                CreatedAt = _executor.Options.TimeProvider.GetUtcNow(),
-                AdditionalProperties = new() { [BatchReportKey] = report },
-            };
+            yield return ToolUpdate(toolMessage, report, response.ResponseId, response.ConversationId);
             loop.NextIteration(response.ConversationId);
         }
     }
+
+    private ChatResponseUpdate ToolUpdate(ChatMessage toolMessage, BatchReport report, string? responseId, string? conversationId) =>
+        new(ChatRole.Tool, toolMessage.Contents)
+        {
+            MessageId = toolMessage.MessageId,
+            ResponseId = responseId,
+            ConversationId = conversationId,
+            CreatedAt = _executor.Options.TimeProvider.GetUtcNow(),
+            AdditionalProperties = new() { [BatchReportKey] = report },
+        };
 }

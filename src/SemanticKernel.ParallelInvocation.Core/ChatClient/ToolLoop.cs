@@ -17,12 +17,28 @@ internal sealed class ToolLoop
     private ChatOptions? _options;
     private UsageDetails? _usage;
     private int _consecutiveErrors;
+    private bool? _anyToolRequiresApproval;
 
+    /// <exception cref="InvalidOperationException">The messages answer approval requests inconsistently (see <see cref="ToolApprovals.TakeAnswers"/>).</exception>
     public ToolLoop(ParallelFunctionInvokingChatClient owner, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         _owner = owner;
-        History = new ConversationHistory(messages);
+        List<ChatMessage> original = [.. messages];
+        var answers = ToolApprovals.TakeAnswers(original);
+        History = new ConversationHistory(original);
         _tools = ToolTurn.CollectTools(options?.Tools, owner.AdditionalTools);
+        if (answers is not null)
+        {
+            foreach (var answer in answers.Responses)
+            {
+                var call = ToolApprovals.CallOf(answer);
+                ChatClientLog.ApprovalAnswerReceived(owner.Logger, call.Name, call.CallId, answer.Approved);
+            }
+
+            AnsweredTurn = ToolTurn.Answered(answers.Responses);
+            History.AddAnsweredCalls(answers.CallMessages, serviceHasThem: !string.IsNullOrEmpty(options?.ConversationId));
+        }
+
         if (owner.AllowMultipleToolCallsByDefault && options is { AllowMultipleToolCalls: null, Tools.Count: > 0 })
         {
             options = options.Clone();
@@ -34,6 +50,9 @@ internal sealed class ToolLoop
     }
 
     public ConversationHistory History { get; }
+
+    /// <summary>Gets the turn whose approval requests the caller answered in this request's messages; it runs before the first model request.</summary>
+    public ToolTurn? AnsweredTurn { get; }
 
     /// <summary>The options for this iteration: past the iteration limit, without function tools, so the model has to answer.</summary>
     public ChatOptions? RequestOptions(int iteration)
@@ -84,7 +103,32 @@ internal sealed class ToolLoop
             return null;
         }
 
+        var gated = _owner.Options.ApprovalHandler is null ? turn.Calls.FindAll(c => RequiresApproval(c.Name)) : [];
+        if (gated.Count > 0)
+        {
+            // As Microsoft.Extensions.AI's function-invoking client does: every call of the turn goes back, not only the gated ones.
+            ChatClientLog.ApprovalRequested(_owner.Logger, gated[0].Name, turn.Calls.Count);
+            turn.AwaitApproval(gated);
+        }
+
         return turn;
+    }
+
+    /// <summary>
+    /// Gets whether a streamed update must be held back until the whole turn is known, because the turn may go back to the caller
+    /// as approval requests: it holds a call, no <see cref="ParallelInvocationOptions.ApprovalHandler"/> is set and a tool requires approval.
+    /// </summary>
+    public bool HoldsForApproval(ChatResponseUpdate update, int iteration) =>
+        iteration < _owner.MaximumIterationsPerRequest
+        && update.Contents.Any(static c => c is FunctionCallContent { InformationalOnly: false })
+        && (_anyToolRequiresApproval ??= _owner.Options.ApprovalHandler is null && _tools.Keys.Any(RequiresApproval));
+
+    /// <summary>Runs <see cref="AnsweredTurn"/>: approved calls and refused ones together, as one batch.</summary>
+    public Task<(ChatMessage ToolMessage, BatchReport Report)> RunAnsweredAsync(CancellationToken cancellationToken)
+    {
+        var turn = AnsweredTurn!;
+        ChatClientLog.AnsweredCallsRunning(_owner.Logger, turn.Calls.Count, turn.RefusedCount);
+        return RunAsync(turn, cancellationToken);
     }
 
     /// <summary>Runs the turn's batch and builds its tool message; throws when the caller cancelled or errors persisted.</summary>
@@ -124,6 +168,24 @@ internal sealed class ToolLoop
         last.Usage = _usage;
         (last.AdditionalProperties ??= [])[ParallelFunctionInvokingChatClient.BatchReportsKey] = reports.AsReadOnly();
         return last;
+    }
+
+    /// <summary>Whether calls by this name need approval: an <c>ApprovalRequiredAIFunction</c>, or declared so.</summary>
+    private bool RequiresApproval(string name)
+    {
+        if (_tools.GetValueOrDefault(name) is not AIFunction function)
+        {
+            return false;
+        }
+
+        try
+        {
+            return _owner.Executor.Resolver.Resolve(function, name).Declaration.RequiresApproval;
+        }
+        catch (ParallelInvocationConfigurationException)
+        {
+            return false; // the batch throws it, with every other problem, when it runs
+        }
     }
 
     private void CountErrors(BatchReport report)

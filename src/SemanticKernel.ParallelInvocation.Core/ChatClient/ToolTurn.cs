@@ -8,10 +8,37 @@ namespace SemanticKernel.ParallelInvocation.ChatClient;
 /// <summary>The tool calls of one model turn that the loop must answer, and how to turn them into a batch and its results into one tool message.</summary>
 internal sealed class ToolTurn
 {
-    private ToolTurn(List<FunctionCallContent> calls) => Calls = calls;
+    private readonly List<ToolApprovalResponseContent>? _answers;
+    private ToolApprovals.TurnCalls? _gated;
+
+    private ToolTurn(List<FunctionCallContent> calls, List<ToolApprovalResponseContent>? answers = null)
+    {
+        Calls = calls;
+        _answers = answers;
+    }
 
     /// <summary>Gets the calls to answer, in emitted order.</summary>
     public List<FunctionCallContent> Calls { get; }
+
+    /// <summary>Gets a value indicating whether the turn goes back to the caller as approval requests instead of running.</summary>
+    public bool AwaitsApproval => _gated is not null;
+
+    /// <summary>Gets the number of calls the caller refused (only a turn made of approval answers has any).</summary>
+    public int RefusedCount => _answers?.Count(static a => !a.Approved) ?? 0;
+
+    /// <summary>The turn the caller answered approval requests for: each call runs or is refused as the caller said.</summary>
+    public static ToolTurn Answered(List<ToolApprovalResponseContent> answers) =>
+        new(answers.ConvertAll(ToolApprovals.CallOf), answers);
+
+    /// <summary>Marks the turn as going back to the caller as approval requests; <paramref name="gated"/> are the calls that need approval.</summary>
+    public void AwaitApproval(IEnumerable<FunctionCallContent> gated) =>
+        _gated = new ToolApprovals.TurnCalls(new(Calls, ReferenceEqualityComparer.Instance), new(gated, ReferenceEqualityComparer.Instance));
+
+    /// <summary>Replaces the turn's calls in <paramref name="messages"/> with approval requests (copies; the originals are untouched).</summary>
+    public List<ChatMessage> ToApprovalRequests(IList<ChatMessage> messages) => ToolApprovals.ReplaceCalls(messages, _gated!);
+
+    /// <summary>Replaces the turn's calls in a streamed update with approval requests (a copy when it holds any).</summary>
+    public ChatResponseUpdate ToApprovalRequests(ChatResponseUpdate update) => ToolApprovals.ReplaceCalls(update, _gated!);
 
     /// <summary>
     /// Collects the calls of a response that still need an answer: calls marked <see cref="FunctionCallContent.InformationalOnly"/> are
@@ -94,6 +121,8 @@ internal sealed class ToolTurn
                 ArgumentsError = call.Exception,
                 Services = services,
                 State = call,
+                ApprovedByCaller = _answers?[i].Approved,
+                ApprovalReason = _answers?[i].Reason,
             };
         }
 

@@ -36,7 +36,7 @@ public sealed class WritesResourceAttribute(params string[] keyTemplates) : Attr
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class IdempotentFunctionAttribute : Attribute;
 
-/// <summary>Declares that every call of the method must be approved by <see cref="ParallelInvocationOptions.ApprovalHandler"/> before it runs.</summary>
+/// <summary>Declares that every call of the method must be approved before it runs (see <see cref="FunctionEffects.RequiresApproval"/>).</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class RequiresApprovalAttribute : Attribute;
 

@@ -51,7 +51,10 @@ public sealed class FunctionEffects
     /// <summary>Gets the name of the concurrency group whose limit this function's calls count against, or <see langword="null"/>.</summary>
     public string? ConcurrencyGroup { get; private init; }
 
-    /// <summary>Gets a value indicating whether each call must be approved by <see cref="ParallelInvocationOptions.ApprovalHandler"/> before it runs.</summary>
+    /// <summary>
+    /// Gets a value indicating whether each call must be approved before it runs: by <see cref="ParallelInvocationOptions.ApprovalHandler"/>, or,
+    /// without one, by the caller of <see cref="ParallelFunctionInvokingChatClient"/> through approval requests.
+    /// </summary>
     public bool RequiresApproval { get; private init; }
 
     /// <summary>Declares a function that reads the given keys and writes nothing.</summary>
@@ -104,7 +107,7 @@ public sealed class FunctionEffects
         return With(ReadKeys, WriteKeys, group: group);
     }
 
-    /// <summary>Returns a copy whose calls wait for <see cref="ParallelInvocationOptions.ApprovalHandler"/> before they run.</summary>
+    /// <summary>Returns a copy whose calls must be approved before they run (see <see cref="RequiresApproval"/>).</summary>
     /// <returns>The new declaration.</returns>
     public FunctionEffects RequiringApproval() => With(ReadKeys, WriteKeys, approval: true);
 

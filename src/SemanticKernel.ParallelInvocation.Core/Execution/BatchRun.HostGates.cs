@@ -52,7 +52,7 @@ internal sealed partial class BatchRun
 
             if (!approved)
             {
-                outcome.ErrorMessage ??= failed is null ? $"Error: the call to '{request.Name}' was not approved and did not run." : null;
+                outcome.ErrorMessage ??= failed is null ? NotApprovedMessage(request.Name, null) : null;
                 DecideLocked(i, failed ?? ToolCallStatus.Rejected);
             }
             else if (_cancelled)

@@ -99,7 +99,12 @@ internal sealed partial class BatchRun
                 {
                     FinishLocked(i, ToolCallStatus.Rejected); // decided in Classify
                 }
-                else if (_effects[i]!.Declaration.RequiresApproval)
+                else if (outcome.Request.ApprovedByCaller is false)
+                {
+                    outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
+                    DecideLocked(i, ToolCallStatus.Rejected);
+                }
+                else if (_effects[i]!.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
                 {
                     if (_options.ApprovalHandler is null)
                     {
@@ -148,6 +153,12 @@ internal sealed partial class BatchRun
         _options.OnBatchCompleted?.Invoke(report);
         return report;
     }
+
+    /// <summary>The error result of a call refused approval, by the handler or by the caller (with the caller's reason, if any).</summary>
+    private static string NotApprovedMessage(string name, string? reason) =>
+        string.IsNullOrWhiteSpace(reason)
+            ? $"Error: the call to '{name}' was not approved and did not run."
+            : $"Error: the call to '{name}' was not approved and did not run. Reason given: {reason.Trim()}";
 
     private string Detail(Exception ex) => _options.IncludeDetailedErrors ? $" ({ex.GetType().Name}: {ex.Message})" : string.Empty;
 

@@ -59,6 +59,17 @@ public sealed class ToolCallRequest
     /// </summary>
     internal Func<CancellationToken, ValueTask<bool>>? DeliveryGate { get; init; }
 
+    /// <summary>
+    /// Gets the caller's answer to an approval request made for this call before the batch (the chat-client middleware's approval
+    /// round trip), or <see langword="null"/> when there was none. <see langword="true"/> runs the call without asking
+    /// <see cref="ParallelInvocationOptions.ApprovalHandler"/>, even when it requires approval; <see langword="false"/> ends it
+    /// <see cref="ToolCallStatus.Rejected"/> without running, exactly as when the handler says no.
+    /// </summary>
+    internal bool? ApprovedByCaller { get; init; }
+
+    /// <summary>Gets the reason the caller gave with <see cref="ApprovedByCaller"/>; a refusal's reason is told to the model.</summary>
+    internal string? ApprovalReason { get; init; }
+
     /// <summary>Gets host state carried with the call (an adapter's own context); the engine never reads it.</summary>
     public object? State { get; init; }
 }

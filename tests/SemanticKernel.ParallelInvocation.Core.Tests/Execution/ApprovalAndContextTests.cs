@@ -60,6 +60,38 @@ public sealed class ApprovalAndContextTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_ApprovedByCaller_RunsWithoutAskingTheHandler()
+    {
+        int asked = 0;
+        var options = new ParallelInvocationOptions
+        {
+            ApprovalHandler = (_, _) => { Interlocked.Increment(ref asked); return ValueTask.FromResult(false); },
+        }.Declare("delete", FunctionEffects.Writing("files/{name}").RequiringApproval());
+        var approved = new ToolCallRequest("d", "delete", new System.Collections.Generic.Dictionary<string, object?> { ["name"] = "a" }, Delete) { ApprovedByCaller = true };
+
+        var report = await Run(options, approved);
+
+        Assert.Equal(ToolCallStatus.Succeeded, report.Calls[0].Status);
+        Assert.Equal(0, asked);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RejectedByCaller_RejectedWithReasonEvenWithoutApprovalDeclared()
+    {
+        int runs = 0;
+        var write = Fn("write", _ => { Interlocked.Increment(ref runs); return Task.FromResult<object?>("written"); });
+        var options = new ParallelInvocationOptions().Declare("write", FunctionEffects.Writing("doc"));
+        var rejected = new ToolCallRequest("w1", "write", null, write) { ApprovedByCaller = false, ApprovalReason = "not today" };
+
+        var report = await Run(options, rejected, Call("w2", write));
+
+        Assert.Equal(ToolCallStatus.Rejected, report.Calls[0].Status);
+        Assert.Equal("Error: the call to 'write' was not approved and did not run. Reason given: not today", report.Calls[0].ErrorMessage);
+        Assert.Equal(ToolCallStatus.Succeeded, report.Calls[1].Status);
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_CallerAsyncLocal_FlowsToEveryCallAndCallsDoNotLeakIntoEachOther()
     {
         var options = new ParallelInvocationOptions().Declare("w", FunctionEffects.Writing("k"));
