@@ -157,19 +157,25 @@ internal static class ToolApprovals
     /// <summary>Removes every function-call approval content; a message left empty is removed, a changed one is a copy.</summary>
     private static void RemoveFunctionApprovals(List<ChatMessage> messages)
     {
-        for (int i = 0; i < messages.Count; i++)
+        for (int i = messages.Count - 1; i >= 0; i--)
         {
             var message = messages[i];
-            if (message.Contents.Any(IsFunctionApproval))
+            if (!message.Contents.Any(IsFunctionApproval))
             {
-                var kept = message.Contents.Where(static c => !IsFunctionApproval(c)).ToList();
-                var copy = message.Clone();
-                copy.Contents = kept;
-                messages[i] = kept.Count == 0 ? null! : copy;
+                continue;
             }
-        }
 
-        messages.RemoveAll(static m => m is null);
+            var kept = message.Contents.Where(static c => !IsFunctionApproval(c)).ToList();
+            if (kept.Count == 0)
+            {
+                messages.RemoveAt(i);
+                continue;
+            }
+
+            var copy = message.Clone();
+            copy.Contents = kept;
+            messages[i] = copy;
+        }
     }
 
     private static void Validate(IEnumerable<ToolApprovalRequestContent> requests, List<ToolApprovalResponseContent> responses, List<ToolApprovalResponseContent> pending, HashSet<string> answered)
