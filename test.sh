@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repository and prints one closing line: "Tests: N passed, N failed, N skipped".
-# The Semantic Kernel adapter (and what needs it) is skipped, with one line saying so, where its packages cannot be restored.
+# A component whose packages the configured NuGet sources do not serve (a package, or the pinned version, is missing) is skipped
+# with one "SKIPPED:" line, and everything else runs; any other restore failure fails the run.
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Planner").
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,20 +15,45 @@ if [ -f tests/mcp-server/package-lock.json ] && [ ! -d tests/mcp-server/node_mod
   npm ci --prefix tests/mcp-server --no-audit --no-fund --loglevel=error || { echo "npm ci for tests/mcp-server failed"; exit 1; }
 fi
 
-target=ParallelSK.sln
-sk_project=src/SemanticKernel.ParallelInvocation/SemanticKernel.ParallelInvocation.csproj
-if [ -f "$sk_project" ]; then
-  probe_log="$results/semantic-kernel-restore.log"
-  if ! dotnet restore "$sk_project" -v quiet >"$probe_log" 2>&1; then
-    if grep -Eq 'NU110[1-3]' "$probe_log"; then
-      echo "SKIPPED: Semantic Kernel packages cannot be restored from this machine's NuGet sources, so the Semantic Kernel adapter and its tests are skipped; everything else runs."
-      target=ParallelSK.Core.slnf
-    else
-      echo "Restoring the Semantic Kernel adapter failed for a reason other than missing packages:"
-      cat "$probe_log"
-      exit 1
-    fi
+# NuGet's codes for "the sources lack this package or this version": not found (NU1101), version not found (NU1102), no stable
+# version (NU1103), and a lower bound not served so a higher version was taken (NU1603, an error here: warnings are errors).
+missing_codes='^(NU1101|NU1102|NU1103|NU1603)$'
+
+# probe SLUG NAME PROJECT: restores PROJECT (log in $results/restore-SLUG.log); returns 0 if it restores, 1 if packages are missing; exits the script on any other failure.
+probe() {
+  local name=$2 project=$3 log="$results/restore-$1.log"
+  if dotnet restore "$project" -v quiet >"$log" 2>&1; then
+    return 0
   fi
+  local codes
+  codes=$(grep -oE 'error NU[0-9]{4}' "$log" | awk '{print $2}' | sort -u)
+  if [ -n "$codes" ] && ! echo "$codes" | grep -Evq "$missing_codes"; then
+    missing=$(grep -E 'error NU(1101|1102|1103|1603)' "$log" | sed -nE 's/.*error NU110[1-3]: Unable to find (a stable )?package ([^ ]+[^ .]).*/\2/p; s/.*error NU1603: .* depends on ([^ ]+) .*/\1/p' | sort -u | paste -sd, -)
+    echo "SKIPPED: $name: the NuGet sources do not serve ${missing:-its packages} at the pinned version, so these tests are skipped; everything else runs."
+    return 1
+  fi
+  echo "Restoring $project failed for a reason other than a missing package:"
+  cat "$log"
+  exit 1
+}
+
+# Components that can be skipped, each with the project whose restore decides and the projects that need it.
+skip=()
+if ! probe semantic-kernel "Semantic Kernel adapter" src/SemanticKernel.ParallelInvocation/SemanticKernel.ParallelInvocation.csproj; then
+  skip+=(src/SemanticKernel.ParallelInvocation/ tests/SemanticKernel.ParallelInvocation.Tests/ tests/ParallelSK.Notebooks.SemanticKernel.Tests/ tests/SemanticKernel.ParallelInvocation.Gemini.Tests/)
+elif ! probe gemini "Gemini tests and notebook 02" tests/SemanticKernel.ParallelInvocation.Gemini.Tests/SemanticKernel.ParallelInvocation.Gemini.Tests.csproj; then
+  skip+=(tests/SemanticKernel.ParallelInvocation.Gemini.Tests/)
+fi
+
+# A solution filter of every project in ParallelSK.sln but the skipped ones.
+target=ParallelSK.sln
+if [ ${#skip[@]} -gt 0 ]; then
+  target=artifacts/ParallelSK.test.slnf
+  projects=$(dotnet sln ParallelSK.sln list | grep -E '\.csproj$' | while read -r p; do
+    keep=1; for s in "${skip[@]}"; do case "$p" in "$s"*) keep=0 ;; esac; done
+    [ $keep -eq 1 ] && printf '      "%s",\n' "$p"
+  done | sed '$ s/,$//')
+  printf '{\n  "solution": {\n    "path": "../ParallelSK.sln",\n    "projects": [\n%s\n    ]\n  }\n}\n' "$projects" > "$target"
 fi
 
 dotnet test "$target" --logger "trx" --results-directory "$results" "$@"

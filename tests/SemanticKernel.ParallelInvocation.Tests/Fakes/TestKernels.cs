@@ -8,7 +8,6 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using Microsoft.SemanticKernel.Connectors.Google;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using SemanticKernel.ParallelInvocation.Tests.Contract;
 
@@ -51,28 +50,9 @@ internal static class TestKernels
         return builder.Build();
     }
 
-    public static Kernel Gemini(LocalModelServer server, Inventory inventory, Action<IKernelBuilder>? before = null, Action<ParallelInvocationOptions>? configure = null) =>
-        Gemini(server, InventoryPlugin(inventory), before, configure);
-
-    /// <summary>A Gemini kernel whose only plugin is <paramref name="plugin"/> (registered as it is named).</summary>
-    public static Kernel Gemini(LocalModelServer server, KernelPlugin plugin, Action<IKernelBuilder>? before = null, Action<ParallelInvocationOptions>? configure = null)
-    {
-        var builder = Kernel.CreateBuilder();
-        builder.AddGoogleAIGeminiChatCompletion("gemini-2.0-flash", apiKey: "test", httpClient: new HttpClient(new RedirectHandler(server.Port)));
-        builder.Plugins.Add(plugin);
-        before?.Invoke(builder);
-        builder.AddParallelFunctionInvocation(configure);
-        return builder.Build();
-    }
-
     public static OpenAIPromptExecutionSettings OpenAISettings(Arrival arrival, IEnumerable<KernelFunction>? functions = null) => new()
     {
         FunctionChoiceBehavior = arrival == Arrival.Concurrent ? ParallelFunctionChoiceBehavior.Auto(functions) : FunctionChoiceBehavior.Auto(functions),
-    };
-
-    public static GeminiPromptExecutionSettings GeminiSettings() => new()
-    {
-        FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(),
     };
 
     /// <summary>Runs one user turn to its end, streaming or not, and returns the final text.</summary>

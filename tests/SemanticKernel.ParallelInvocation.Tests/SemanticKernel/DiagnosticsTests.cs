@@ -1,6 +1,5 @@
 using System;
 using Microsoft.SemanticKernel;
-using Microsoft.SemanticKernel.Connectors.Google;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
 using SemanticKernel.ParallelInvocation.Tests.Contract;
@@ -36,10 +35,6 @@ public sealed class DiagnosticsTests
             FunctionChoiceBehavior = FunctionChoiceBehavior.Required([TestKernels.Function(kernel, "Add")]),
         }, kernel);
     }
-
-    [Fact]
-    public void Check_GeminiSettings_NamesTheConnector() =>
-        AssertSingle("Gemini connector", new GeminiPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() });
 
     [Fact]
     public void Check_KernelWithoutFilter_NamesTheMissingFilter()

@@ -15,6 +15,7 @@ using ChatRole = Microsoft.Extensions.AI.ChatRole;
 using IChatClient = Microsoft.Extensions.AI.IChatClient;
 using SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes;
 using SemanticKernel.ParallelInvocation.Tests.Contract;
+using static SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes.TerminateScenes;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.SemanticKernel;
 
@@ -124,85 +125,6 @@ public sealed class TerminateTests
     }
 
     /// <summary>
-    /// Gemini collects a batch's results into one tool message and, on Terminate, would leave the later calls without a response (the
-    /// next request would then carry fewer function responses than calls). The sentinel lets the connector deliver the later calls,
-    /// answers them from the engine without running anything new, and terminates on the last: one message answers all three calls in
-    /// order, and the deferred write, never delivered before the Terminate, ends Rejected without running.
-    /// </summary>
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task OuterFilterTerminates_Gemini_EveryCallAnsweredInOneMessageAndDeferredWriteNeverRuns(bool streaming)
-    {
-        await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene(string.Empty); // Gemini calls have no ids: terminate after the first
-        string calls = WireFormats.GeminiFunctionCalls(
-            new("", "Inventory_Add", """{"a":1,"b":2}"""),
-            new("", "Inventory_GetStock", """{"item":"pear"}"""),
-            new("", "Inventory_SetStock", """{"item":"apple","quantity":5}"""));
-        if (streaming)
-        {
-            server.ThenSse(WireFormats.GeminiStreaming(calls));
-        }
-        else
-        {
-            server.ThenJson(calls);
-        }
-
-        server.ThenJson(WireFormats.GeminiText("noted"));
-        var kernel = TestKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
-        var history = NewHistory();
-
-        await TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming, history);
-        Assert.Contains(streaming ? ":streamGenerateContent" : ":generateContent", server.Requests[0].PathAndQuery, StringComparison.Ordinal);
-        var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
-
-        // Semantic Kernel stopped after this batch, and the outer filter saw only the call it terminated at.
-        Assert.Single(server.Requests);
-        Assert.Equal(2, outer.Seen.Count);
-        Assert.Single(history, m => m.Role == AuthorRole.Tool);
-        Assert.Equal(ToolCallStatus.Rejected, report.Calls.Single(c => c.Request.Name == "SetStock").Status);
-        Assert.Equal(["add 1+2", "get pear"], plugin.Log.Order(StringComparer.Ordinal));
-        Assert.False(plugin.Stock.ContainsKey("apple"));
-
-        // The next request made with that history answers every call, in order, with the real results of the calls that ran.
-        await TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming: false, history);
-        var responses = GeminiFunctionResponses(server.Requests[1].Body);
-        Assert.Equal(["Inventory_Add", "Inventory_GetStock", "Inventory_SetStock"], responses.Select(r => r.Name));
-        Assert.Equal("3", responses[0].Content);
-        Assert.Equal("4", responses[1].Content);
-        Assert.StartsWith("Error:", responses[2].Content, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// Gemini does not stop when the filter that set Terminate then throws (the exception becomes that call's error result and the
-    /// connector goes on). Neither does the batch: the deferred write is delivered and runs, and the turn continues to the model.
-    /// </summary>
-    [Fact]
-    public async Task OuterFilterThrowsAfterTerminate_Gemini_ConnectorGoesOnAndSoDoesTheBatch()
-    {
-        await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene(string.Empty);
-        outer.ThrowAfterTerminate = true;
-        server.ThenJson(WireFormats.GeminiFunctionCalls(
-            new("", "Inventory_Add", """{"a":1,"b":2}"""),
-            new("", "Inventory_SetStock", """{"item":"apple","quantity":5}""")))
-            .ThenJson(WireFormats.GeminiText("done"));
-        var kernel = TestKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
-
-        string answer = await TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming: false, NewHistory());
-        var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
-
-        Assert.Equal("done", answer);
-        Assert.Equal(2, server.Requests.Count);
-        Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
-        Assert.Equal(5, plugin.Stock["apple"]);
-
-        // Gemini's connector sends an exception as text, not as a function response: only the write's response is a part.
-        Assert.Equal([("Inventory_SetStock", "apple=5")], GeminiFunctionResponses(server.Requests[1].Body));
-    }
-
-    /// <summary>
     /// The IChatClient path: Terminate becomes Microsoft.Extensions.AI's, which would stop its loop with only the delivered ids
     /// answered. The sentinel lets it deliver the later calls and answers them from the engine (they ran early: the advertised functions
     /// are known there), so the response answers every id once with its real result, and the loop still stops after this batch.
@@ -265,29 +187,17 @@ public sealed class TerminateTests
 
     /// <summary>
     /// After a Terminate, the sentinel waits for a later call that is still running; cancelling the request ends that wait and the
-    /// request with <see cref="OperationCanceledException"/> instead of hanging, on both paths that collect results in one message.
+    /// request with <see cref="OperationCanceledException"/> instead of hanging, on the IChatClient path.
     /// </summary>
-    [Theory]
-    [InlineData("gemini")]
-    [InlineData("chat-client")]
-    public async Task OuterFilterTerminates_LaterCallStillRunning_CallerCancels_RequestEndsCancelled(string path)
+    [Fact]
+    public async Task OuterFilterTerminates_LaterCallStillRunning_CallerCancels_RequestEndsCancelled()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene(path == "gemini" ? string.Empty : "c1");
+        var (plugin, outer, batchDone) = Scene("c1");
         using var cts = new CancellationTokenSource();
-        Task run;
-        if (path == "gemini")
-        {
-            server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_Add", """{"a":1,"b":2}"""), new("", "Inventory_WaitForCancellation", "{}")));
-            var kernel = TestKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
-            run = TestKernels.AskAsync(kernel, TestKernels.GeminiSettings(), streaming: false, NewHistory(), cts.Token);
-        }
-        else
-        {
-            server.ThenJson(WireFormats.OpenAIToolCalls(new("c1", "Inventory_Add", """{"a":1,"b":2}"""), new("c2", "Inventory_WaitForCancellation", "{}")));
-            var kernel = ChatClientKernel(server, plugin, outer, batchDone);
-            run = kernel.InvokePromptAsync("Go.", new(TestKernels.OpenAISettings(Arrival.Sequential)), cancellationToken: cts.Token);
-        }
+        server.ThenJson(WireFormats.OpenAIToolCalls(new("c1", "Inventory_Add", """{"a":1,"b":2}"""), new("c2", "Inventory_WaitForCancellation", "{}")));
+        var kernel = ChatClientKernel(server, plugin, outer, batchDone);
+        var run = kernel.InvokePromptAsync("Go.", new(TestKernels.OpenAISettings(Arrival.Sequential)), cancellationToken: cts.Token);
 
         await plugin.Blocked.Task.WaitAsync(TestKernels.SafetyNet);
         await outer.Terminated.Task.WaitAsync(TestKernels.SafetyNet); // the sentinel is about to wait for the later call, or waits
@@ -319,39 +229,6 @@ public sealed class TerminateTests
         response.Messages.SelectMany(m => m.Contents.OfType<Microsoft.Extensions.AI.FunctionResultContent>())
             .Select(r => (r.CallId, r.Result?.ToString() ?? string.Empty))
             .ToArray();
-
-    /// <summary>A Gemini request's last content: the function responses, in order, each with its name and content.</summary>
-    private static (string Name, string Content)[] GeminiFunctionResponses(JsonElement request)
-    {
-        var contents = request.GetProperty("contents").EnumerateArray().ToArray();
-        Assert.Contains(contents[^2].GetProperty("parts").EnumerateArray(), p => p.TryGetProperty("functionCall", out _));
-        return contents[^1].GetProperty("parts").EnumerateArray()
-            .Where(p => p.TryGetProperty("functionResponse", out _))
-            .Select(p => p.GetProperty("functionResponse"))
-            .Select(r => (r.GetProperty("name").GetString()!, Text(r.GetProperty("response").GetProperty("content"))))
-            .ToArray();
-    }
-
-    private static string Text(JsonElement content) => content.ValueKind == JsonValueKind.String ? content.GetString()! : content.GetRawText();
-
-    /// <summary>An inventory with 4 pears, an outer filter setting Terminate after <paramref name="terminateAfter"/>, and the batch's report to come.</summary>
-    private static (Inventory Plugin, RecordingFilter Outer, TaskCompletionSource<BatchReport> BatchDone) Scene(string terminateAfter)
-    {
-        var plugin = new Inventory();
-        plugin.Stock["pear"] = 4;
-        return (plugin, new RecordingFilter { TerminateAfter = terminateAfter }, new(TaskCreationOptions.RunContinuationsAsynchronously));
-    }
-
-    private static Action<IKernelBuilder> Outer(RecordingFilter outer) => b => b.Services.AddSingleton<IAutoFunctionInvocationFilter>(outer);
-
-    private static Action<ParallelInvocationOptions> ReportTo(TaskCompletionSource<BatchReport> batchDone) => o => o.OnBatchCompleted = r => batchDone.TrySetResult(r);
-
-    private static ChatHistory NewHistory()
-    {
-        var history = new ChatHistory("You manage an inventory.");
-        history.AddUserMessage("Go.");
-        return history;
-    }
 
     private static (string Id, string Content)[] ToolResults(ChatHistory history) =>
         history.Where(m => m.Role == AuthorRole.Tool)

@@ -24,7 +24,7 @@ public sealed class GeminiConnectorTests
         server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_Add", """{"a":1,"b":2}"""), new("", "Inventory_Add", """{"a":3,"b":4}""")))
             .ThenJson(WireFormats.GeminiText("done"));
 
-        await TestKernels.AskAsync(TestKernels.Gemini(server, plugin, configure: TestKernels.CollectReports(reports)), TestKernels.GeminiSettings(), streaming: false);
+        await TestKernels.AskAsync(GeminiKernels.Gemini(server, plugin, configure: TestKernels.CollectReports(reports)), GeminiKernels.GeminiSettings(), streaming: false);
 
         var report = Assert.Single(reports);
         Assert.All(report.Calls, o => Assert.Equal(ToolCallStatus.Succeeded, o.Status));
@@ -41,8 +41,8 @@ public sealed class GeminiConnectorTests
                 new("", "Inventory_SetStock", """{"item":"apple","quantity":9}"""),
                 new("", "Inventory_GetStock", """{"item":"apple"}""")))
             .ThenJson(WireFormats.GeminiText("done"));
-        var kernel = TestKernels.Gemini(server, plugin);
-        var settings = TestKernels.GeminiSettings();
+        var kernel = GeminiKernels.Gemini(server, plugin);
+        var settings = GeminiKernels.GeminiSettings();
         settings.FunctionChoiceBehavior = Microsoft.SemanticKernel.FunctionChoiceBehavior.Auto([TestKernels.Function(kernel, "GetStock")]);
 
         await TestKernels.AskAsync(kernel, settings, streaming: false);
@@ -63,7 +63,7 @@ public sealed class GeminiConnectorTests
         server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_SlowRead", "{}"), new("", "Inventory_Write", "{}")))
             .ThenJson(WireFormats.GeminiText("done"));
 
-        await TestKernels.AskAsync(TestKernels.Gemini(server, Microsoft.SemanticKernel.KernelPluginFactory.CreateFromObject(new SlowShop(), TestKernels.InventoryPluginName), configure: TestKernels.CollectReports(reports)), TestKernels.GeminiSettings(), streaming: false);
+        await TestKernels.AskAsync(GeminiKernels.Gemini(server, Microsoft.SemanticKernel.KernelPluginFactory.CreateFromObject(new SlowShop(), TestKernels.InventoryPluginName), configure: TestKernels.CollectReports(reports)), GeminiKernels.GeminiSettings(), streaming: false);
 
         var report = Assert.Single(reports);
         var (read, write) = (report.Calls[0], report.Calls[1]);
