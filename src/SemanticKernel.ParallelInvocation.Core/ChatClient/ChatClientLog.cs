@@ -28,4 +28,7 @@ internal static partial class ChatClientLog
 
     [LoggerMessage(107, LogLevel.Debug, "Running the {CallCount} tool calls answered by approval responses as one batch ({RefusedCount} refused).")]
     public static partial void AnsweredCallsRunning(ILogger logger, int callCount, int refusedCount);
+
+    [LoggerMessage(108, LogLevel.Debug, "'{ToolName}' requested termination: the tool loop ends after this batch.")]
+    public static partial void FunctionRequestedTermination(ILogger logger, string toolName);
 }

@@ -19,8 +19,8 @@ internal sealed class ConversationHistory
         _original = [.. messages];
     }
 
-    /// <summary>Gets the messages to send now.</summary>
-    public IEnumerable<ChatMessage> Messages => _augmented ?? _original;
+    /// <summary>Gets the messages to send now (also each call's <see cref="FunctionInvocationContext.Messages"/>).</summary>
+    public List<ChatMessage> Messages => _augmented ?? _original;
 
     /// <summary>Gets every message received or added by the loop so far, across iterations, in order.</summary>
     public List<ChatMessage> ResponseMessages => _allResponseMessages;
