@@ -209,6 +209,25 @@ public sealed class AgentFrameworkTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Agent_ApprovalDeclaredOnlyByParallelSK_IsAutoApprovedByAgentFrameworksBypassing()
+    {
+        // Why README asks for ApprovalRequiredAIFunction with Agent Framework: its bypassing decides from the tools alone.
+        _api.Then(Reply.ToolUse(new ToolUseBlock("toolu_01", "write_note", """{"name":"b","text":"unapproved"}""")))
+            .Then(Reply.Text("done"));
+        using var client = Model().AsParallelFunctionInvoking(o => o.Declare("write_note", FunctionEffects.Writing("notes/{name}").RequiringApproval()));
+        var agent = Agent(client, WriteNote());
+        var session = await agent.CreateSessionAsync();
+
+        var first = await agent.RunAsync("go", session);
+        Assert.Empty(first.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>());
+        Assert.False(_notes.ContainsKey("b"));
+        await agent.RunAsync("go on", session);
+
+        Assert.Empty(_api.Failures);
+        Assert.Equal("unapproved", _notes["b"]);
+    }
+
     private static async Task<AgentResponse> RunAsync(AIAgent agent, bool streaming, string text = "go", AgentSession? session = null) =>
         streaming ? await agent.RunStreamingAsync(text, session).ToAgentResponseAsync() : await agent.RunAsync(text, session);
 
