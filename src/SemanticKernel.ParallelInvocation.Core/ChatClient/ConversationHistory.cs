@@ -14,9 +14,10 @@ internal sealed class ConversationHistory
     private List<ChatMessage>? _augmented;
     private bool _serviceKeepsHistory;
 
-    public ConversationHistory(IEnumerable<ChatMessage> messages)
+    /// <summary>Initializes a new instance of the <see cref="ConversationHistory"/> class over <paramref name="messages"/>, which it owns from now on.</summary>
+    public ConversationHistory(List<ChatMessage> messages)
     {
-        _original = [.. messages];
+        _original = messages;
     }
 
     /// <summary>Gets the messages to send now (also each call's <see cref="FunctionInvocationContext.Messages"/>).</summary>

@@ -59,7 +59,7 @@ internal static class ToolApprovals
     /// <exception cref="InvalidOperationException">An approval request has no answer, or a call has more than one; nothing has run.</exception>
     public static AnsweredApprovals? TakeAnswers(List<ChatMessage> messages)
     {
-        if (!messages.Exists(static m => m.Contents.Any(IsFunctionApproval)))
+        if (!messages.Exists(static m => HasFunctionApproval(m.Contents)))
         {
             return null;
         }
@@ -194,6 +194,20 @@ internal static class ToolApprovals
         return replaced is not null;
     }
 
+    /// <summary>Whether any content is a function-call approval request or answer; allocation-free, as it runs on every request.</summary>
+    private static bool HasFunctionApproval(IList<AIContent> contents)
+    {
+        for (int i = 0; i < contents.Count; i++)
+        {
+            if (IsFunctionApproval(contents[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsFunctionApproval(AIContent content) =>
         content is ToolApprovalRequestContent { ToolCall: FunctionCallContent } or ToolApprovalResponseContent { ToolCall: FunctionCallContent };
 
@@ -203,7 +217,7 @@ internal static class ToolApprovals
         for (int i = messages.Count - 1; i >= 0; i--)
         {
             var message = messages[i];
-            if (!message.Contents.Any(IsFunctionApproval))
+            if (!HasFunctionApproval(message.Contents))
             {
                 continue;
             }
