@@ -3,7 +3,9 @@ using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SemanticKernel.ParallelInvocation.Tests;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Harness;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Turn;
 
@@ -25,6 +27,19 @@ public sealed class FunctionInvokingChatClientCompatibilityTests
 
         Assert.IsType<ParallelFunctionInvokingChatClient>(found);
         Assert.Same(found, pipeline.GetService<ParallelFunctionInvokingChatClient>());
+    }
+
+    [Fact]
+    public void Constructor_InnerFunctionInvokingChatClient_WarnsThatItsLoopRunsTheCallsFirst()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+
+        using var nested = new ScriptedChatClient().AsBuilder().UseParallelFunctionInvocation(factory).UseFunctionInvocation().Build();
+        using var alone = new ScriptedChatClient().AsBuilder().UseParallelFunctionInvocation(factory).Build();
+
+        var warning = Assert.Single(logs.Messages, m => m.Level == LogLevel.Warning);
+        Assert.Contains("contains a FunctionInvokingChatClient", warning.Text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -32,6 +32,8 @@ namespace SemanticKernel.ParallelInvocation;
 /// <see cref="FunctionInvokingChatClient.FunctionInvoker"/> (when set, it runs each call instead of <see cref="AIFunction.InvokeAsync"/>,
 /// at the time and concurrency the plan gives). <see cref="FunctionInvokingChatClient.AllowConcurrentInvocation"/> has no effect: the
 /// plan decides what runs at once, and functions nobody declared follow <see cref="ParallelInvocationOptions.UndeclaredFunctions"/>.
+/// Use it instead of <c>UseFunctionInvocation</c>, not above it: an inner <see cref="FunctionInvokingChatClient"/> would run the calls
+/// before this client sees them, and the constructor logs a warning when it finds one.
 /// </para>
 /// <para>
 /// Each call runs with <see cref="FunctionInvokingChatClient.CurrentContext"/> set to its own <see cref="FunctionInvocationContext"/>
@@ -91,6 +93,10 @@ public sealed class ParallelFunctionInvokingChatClient : FunctionInvokingChatCli
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ParallelFunctionInvokingChatClient>();
         IncludeDetailedErrors = _executor.Options.IncludeDetailedErrors;
         Invoker = InvokeAsync;
+        if (innerClient.GetService<FunctionInvokingChatClient>() is { } inner)
+        {
+            ChatClientLog.InnerToolLoop(Logger, inner.GetType().Name);
+        }
     }
 
     /// <summary>Gets the options batches are planned and run with.</summary>

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 
 namespace SemanticKernel.ParallelInvocation.ChatClient;
@@ -159,11 +157,12 @@ internal sealed class ToolTurn
     /// <summary>Finds the first call of the batch that set <see cref="FunctionInvocationContext.Terminate"/> (which ends the loop after the batch) and returns its name.</summary>
     public static string? FindTerminatingFunction(ToolCallBatch batch)
     {
-        foreach (var request in batch.Calls)
+        var requests = batch.Calls;
+        for (int i = 0; i < requests.Count; i++)
         {
-            if (request.State is FunctionInvocationContext { Terminate: true })
+            if (requests[i].State is FunctionInvocationContext { Terminate: true })
             {
-                return request.Name;
+                return requests[i].Name;
             }
         }
 
@@ -195,30 +194,5 @@ internal sealed class ToolTurn
         null => null,
         IReadOnlyDictionary<string, object?> readOnly => readOnly,
         var other => new Dictionary<string, object?>(other, StringComparer.Ordinal),
-    };
-}
-
-/// <summary>What every call of one batch shares in its <see cref="FunctionInvocationContext"/>, and how the engine runs it.</summary>
-internal readonly record struct CallScope(
-    IList<ChatMessage> Messages,
-    ChatOptions? Options,
-    int Iteration,
-    bool IsStreaming,
-    bool IncludeDetailedErrors,
-    IServiceProvider? Services,
-    Func<ToolCallRequest, CancellationToken, ValueTask<object?>> Invoker)
-{
-    /// <summary>Creates a call's context as <see cref="FunctionInvokingChatClient"/> does; its arguments wrap the call's dictionary.</summary>
-    public FunctionInvocationContext CreateContext(FunctionCallContent call, AIFunction function, int index, int count) => new()
-    {
-        Function = function,
-        Arguments = new AIFunctionArguments(call.Arguments) { Services = Services },
-        Messages = Messages,
-        Options = Options,
-        CallContent = call,
-        Iteration = Iteration,
-        FunctionCallIndex = index,
-        FunctionCount = count,
-        IsStreaming = IsStreaming,
     };
 }
