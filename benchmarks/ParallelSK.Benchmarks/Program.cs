@@ -17,6 +17,7 @@ const string Usage = """
                         [--runs N (default 5)] [--svg PATH (default docs/benchmarks-makespan.svg)]
       conversations   harness: 10,000 batches in flight at once [--batches N] [--latency-ms N]
       callcontext     BenchmarkDotNet: the chat-client middleware's per-call start (FunctionInvocationContext, CurrentContext)
+      chatclient      BenchmarkDotNet: one request with a batch of N calls, FunctionInvokingChatClient (concurrent) vs ParallelSK's client
 
     Options after the benchmark name go to BenchmarkDotNet for the first two (e.g. --filter *Engine*).
     """;
@@ -33,6 +34,9 @@ switch (command)
         return 0;
     case "callcontext":
         BenchmarkRunner.Run<CallContextBenchmarks>(BenchConfig.Create(), rest);
+        return 0;
+    case "chatclient":
+        BenchmarkRunner.Run<ChatClientRequestBenchmarks>(BenchConfig.Create(), rest);
         return 0;
     case "makespan":
         return await MakespanHarness.RunAsync(rest);
