@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using BenchmarkDotNet.Running;
+using ParallelSK.Benchmarks.ChatClient;
 using ParallelSK.Benchmarks.Common;
 using ParallelSK.Benchmarks.Conversations;
 using ParallelSK.Benchmarks.Makespan;
@@ -15,6 +16,8 @@ const string Usage = """
       makespan        harness: 8 workload shapes with simulated latencies, sequential vs naive vs engine
                         [--runs N (default 5)] [--svg PATH (default docs/benchmarks-makespan.svg)]
       conversations   harness: 10,000 batches in flight at once [--batches N] [--latency-ms N]
+      callcontext     BenchmarkDotNet: the chat-client middleware's per-call start (FunctionInvocationContext, CurrentContext)
+      chatclient      BenchmarkDotNet: one request with a batch of N calls, FunctionInvokingChatClient (concurrent) vs ParallelSK's client
 
     Options after the benchmark name go to BenchmarkDotNet for the first two (e.g. --filter *Engine*).
     """;
@@ -28,6 +31,12 @@ switch (command)
         return 0;
     case "planning":
         BenchmarkRunner.Run<PlanningBenchmarks>(BenchConfig.Create(), rest);
+        return 0;
+    case "callcontext":
+        BenchmarkRunner.Run<CallContextBenchmarks>(BenchConfig.Create(), rest);
+        return 0;
+    case "chatclient":
+        BenchmarkRunner.Run<ChatClientRequestBenchmarks>(BenchConfig.Create(), rest);
         return 0;
     case "makespan":
         return await MakespanHarness.RunAsync(rest);

@@ -2,6 +2,8 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SemanticKernel.ParallelInvocation.Tests;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Harness;
 using static SemanticKernel.ParallelInvocation.ChatClient.Tests.Turn;
 
@@ -25,16 +27,17 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task AddParallelFunctionInvokingChatClient_RegisteredClient_IsDecoratedAndFunctionsGetTheProvider()
+    public async Task UseParallelFunctionInvocation_AddChatClient_ResolvesServicesAndLoggerFromTheContainer()
     {
         IServiceProvider? seen = null;
         var probe = AIFunctionFactory.Create((AIFunctionArguments args) => { seen = args.Services; return "ok"; }, "probe");
         var model = new ScriptedChatClient().Then(Calls(Call("c1", "probe"))).Then(Text("done"));
+        var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection();
         var marker = new Marker();
         services.AddSingleton(marker);
-        services.AddSingleton<IChatClient>(model);
-        services.AddParallelFunctionInvokingChatClient(o => o.MaxDegreeOfParallelism = 2, c => c.MaximumIterationsPerRequest = 5);
+        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        services.AddChatClient(model).UseParallelFunctionInvocation(o => o.MaxDegreeOfParallelism = 2, configure: c => c.MaximumIterationsPerRequest = 5);
         using var provider = services.BuildServiceProvider();
 
         var client = Assert.IsType<ParallelFunctionInvokingChatClient>(provider.GetRequiredService<IChatClient>());
@@ -44,36 +47,49 @@ public sealed class RegistrationTests
         Assert.Equal(5, client.MaximumIterationsPerRequest);
         Assert.Same(model, client.GetService<ScriptedChatClient>());
         Assert.Same(marker, seen?.GetService<Marker>());
+        Assert.Contains(logs.Messages, m => m.Text.Contains("asked for 1 tool calls", StringComparison.Ordinal));
         Assert.Equal("done", response.Text);
     }
 
     [Fact]
-    public void AddParallelFunctionInvokingChatClient_FactoryRegistration_KeepsLifetimeAndDecorates()
+    public void UseParallelFunctionInvocation_NoArguments_BuildsAClientWithDefaultOptionsAndTheGivenLoggerFactory()
     {
-        var services = new ServiceCollection();
-        services.AddScoped<IChatClient>(_ => new ScriptedChatClient());
-        services.AddParallelFunctionInvokingChatClient();
+        var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        ParallelFunctionInvokingChatClient? configured = null;
 
-        Assert.Equal(ServiceLifetime.Scoped, Assert.Single(services, d => d.ServiceType == typeof(IChatClient)).Lifetime);
-        using var provider = services.BuildServiceProvider();
-        using var scope = provider.CreateScope();
-        Assert.IsType<ParallelFunctionInvokingChatClient>(scope.ServiceProvider.GetRequiredService<IChatClient>());
+        using var client = new ScriptedChatClient().AsBuilder().UseParallelFunctionInvocation(factory, c => configured = c).Build();
+
+        Assert.Same(client, configured);
+        Assert.Equal(UndeclaredFunctionPolicy.Exclusive, configured!.Options.UndeclaredFunctions);
     }
 
     [Fact]
-    public void AddParallelFunctionInvokingChatClient_NoChatClient_Throws()
+    public void UseParallelFunctionInvocation_InvalidOptions_ThrowsWhereThePipelineIsDeclaredListingEveryProblem()
     {
-        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddParallelFunctionInvokingChatClient());
-    }
+        var builder = new ServiceCollection().AddChatClient(new ScriptedChatClient());
 
-    [Fact]
-    public void AddParallelFunctionInvokingChatClient_InvalidOptions_ThrowsAtRegistrationListingEveryProblem()
-    {
-        var services = new ServiceCollection().AddSingleton<IChatClient>(new ScriptedChatClient());
-        var ex = Assert.Throws<ParallelInvocationConfigurationException>(() => services.AddParallelFunctionInvokingChatClient(o => o
+        var ex = Assert.Throws<ParallelInvocationConfigurationException>(() => builder.UseParallelFunctionInvocation(o => o
             .Declare("a", FunctionEffects.Reading("orders/{id"))
             .Declare("b", FunctionEffects.Pure.InConcurrencyGroup("unlimited"))));
+
         Assert.Equal(2, ex.Errors.Count);
+    }
+
+    [Fact]
+    public void UseParallelFunctionInvocation_ScopedRegistration_BuildsOneClientPerScope()
+    {
+        var services = new ServiceCollection();
+        services.AddChatClient(_ => new ScriptedChatClient(), ServiceLifetime.Scoped).UseParallelFunctionInvocation();
+        using var provider = services.BuildServiceProvider();
+        using var first = provider.CreateScope();
+        using var second = provider.CreateScope();
+
+        var a = Assert.IsType<ParallelFunctionInvokingChatClient>(first.ServiceProvider.GetRequiredService<IChatClient>());
+        var b = Assert.IsType<ParallelFunctionInvokingChatClient>(second.ServiceProvider.GetRequiredService<IChatClient>());
+
+        Assert.NotSame(a, b);
+        Assert.Same(a, first.ServiceProvider.GetRequiredService<IChatClient>());
     }
 
     private sealed class Marker;

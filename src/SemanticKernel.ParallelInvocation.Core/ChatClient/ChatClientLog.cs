@@ -28,4 +28,10 @@ internal static partial class ChatClientLog
 
     [LoggerMessage(107, LogLevel.Debug, "Running the {CallCount} tool calls answered by approval responses as one batch ({RefusedCount} refused).")]
     public static partial void AnsweredCallsRunning(ILogger logger, int callCount, int refusedCount);
+
+    [LoggerMessage(108, LogLevel.Debug, "'{ToolName}' requested termination: the tool loop ends after this batch.")]
+    public static partial void FunctionRequestedTermination(ILogger logger, string toolName);
+
+    [LoggerMessage(109, LogLevel.Warning, "The inner client contains a {InnerType}: it runs the model's tool calls itself before this client sees them, so they are not planned or run in parallel here. Remove UseFunctionInvocation (or the inner tool loop) from the pipeline below UseParallelFunctionInvocation.")]
+    public static partial void InnerToolLoop(ILogger logger, string innerType);
 }

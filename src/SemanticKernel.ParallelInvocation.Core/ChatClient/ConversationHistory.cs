@@ -14,13 +14,14 @@ internal sealed class ConversationHistory
     private List<ChatMessage>? _augmented;
     private bool _serviceKeepsHistory;
 
-    public ConversationHistory(IEnumerable<ChatMessage> messages)
+    /// <summary>Initializes a new instance of the <see cref="ConversationHistory"/> class over <paramref name="messages"/>, which it owns from now on.</summary>
+    public ConversationHistory(List<ChatMessage> messages)
     {
-        _original = [.. messages];
+        _original = messages;
     }
 
-    /// <summary>Gets the messages to send now.</summary>
-    public IEnumerable<ChatMessage> Messages => _augmented ?? _original;
+    /// <summary>Gets the messages to send now (also each call's <see cref="FunctionInvocationContext.Messages"/>).</summary>
+    public List<ChatMessage> Messages => _augmented ?? _original;
 
     /// <summary>Gets every message received or added by the loop so far, across iterations, in order.</summary>
     public List<ChatMessage> ResponseMessages => _allResponseMessages;

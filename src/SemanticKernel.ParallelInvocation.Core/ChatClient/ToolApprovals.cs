@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq;
 using Microsoft.Extensions.AI;
 
@@ -12,6 +13,8 @@ namespace SemanticKernel.ParallelInvocation.ChatClient;
 /// </summary>
 internal static class ToolApprovals
 {
+    private const string RequestIdPrefix = "parallelsk_";
+
     /// <summary>Replaces each of <paramref name="calls"/> found in <paramref name="messages"/> with an approval request; changed messages are copies.</summary>
     public static List<ChatMessage> ReplaceCalls(IList<ChatMessage> messages, TurnCalls calls)
     {
@@ -56,7 +59,7 @@ internal static class ToolApprovals
     /// <exception cref="InvalidOperationException">An approval request has no answer, or a call has more than one; nothing has run.</exception>
     public static AnsweredApprovals? TakeAnswers(List<ChatMessage> messages)
     {
-        if (!messages.Exists(static m => m.Contents.Any(IsFunctionApproval)))
+        if (!messages.Exists(static m => HasFunctionApproval(m.Contents)))
         {
             return null;
         }
@@ -91,22 +94,27 @@ internal static class ToolApprovals
             return null;
         }
 
-        // Emitted order is the order of the requests; answers without a request (the service kept it) follow in their own order.
-        int Position(ToolApprovalResponseContent response)
+        // Emitted order is the order of the requests; answers without a request (the service kept it, or a component above removed
+        // it, as Agent Framework's approval bypassing does) follow in their own order. Requests made here carry their call's emitted
+        // position in the turn, which orders every answer when all have one.
+        int Request(ToolApprovalResponseContent response)
         {
             int i = requests.FindIndex(r => r.Request.RequestId == response.RequestId);
             i = i >= 0 ? i : requests.FindIndex(r => CallOf(r.Request).CallId == CallOf(response).CallId);
             return i >= 0 ? i : int.MaxValue;
         }
 
-        var ordered = pending.Select((response, k) => (Response: response, Position: Position(response), k))
-            .OrderBy(static x => x.Position).ThenBy(static x => x.k)
+        bool emittedPositions = pending.TrueForAll(static r => EmittedPosition(r.RequestId) >= 0);
+        var ordered = pending.Select((response, k) => (Response: response, Request: Request(response), k))
+            .OrderBy(x => emittedPositions ? EmittedPosition(x.Response.RequestId) : x.Request).ThenBy(static x => x.k)
             .ToList();
+        var turnMessage = ordered.Find(static x => x.Request != int.MaxValue) is { Response: not null } first ? requests[first.Request].Message : null;
         var callMessages = new List<ChatMessage>();
         ChatMessage? lastSource = null;
         foreach (var (response, position, _) in ordered)
         {
-            var source = position == int.MaxValue ? null : requests[position].Message;
+            // A call whose request was removed goes back into the message of its turn's other requests.
+            var source = position == int.MaxValue ? turnMessage : requests[position].Message;
             if (callMessages.Count == 0 || source != lastSource)
             {
                 var callMessage = source?.Clone() ?? new ChatMessage { Role = ChatRole.Assistant, MessageId = Guid.NewGuid().ToString("N") };
@@ -121,8 +129,43 @@ internal static class ToolApprovals
         return new AnsweredApprovals([.. ordered.Select(static x => x.Response)], callMessages);
     }
 
-    /// <summary>The calls of a turn that goes back as approval requests, and those of them that need approval.</summary>
-    public sealed record TurnCalls(HashSet<FunctionCallContent> All, HashSet<FunctionCallContent> Gated);
+    /// <summary>The calls of a turn that goes back as approval requests, each with its emitted position, and those of them that need approval.</summary>
+    public sealed class TurnCalls(List<FunctionCallContent> all, HashSet<FunctionCallContent> gated)
+    {
+        private readonly Dictionary<FunctionCallContent, int> _positions = Positions(all);
+
+        public HashSet<FunctionCallContent> Gated { get; } = gated;
+
+        /// <summary>Gets the emitted position of <paramref name="call"/> in the turn, or -1 when it is not one of the turn's calls.</summary>
+        public int PositionOf(FunctionCallContent call) => _positions.GetValueOrDefault(call, -1);
+
+        private static Dictionary<FunctionCallContent, int> Positions(List<FunctionCallContent> calls)
+        {
+            var positions = new Dictionary<FunctionCallContent, int>(calls.Count, ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < calls.Count; i++)
+            {
+                positions.TryAdd(calls[i], i);
+            }
+
+            return positions;
+        }
+    }
+
+    /// <summary>The id of the approval request made here for the call at <paramref name="position"/> in its turn.</summary>
+    public static string RequestId(int position, string callId) => $"{RequestIdPrefix}{position.ToString(CultureInfo.InvariantCulture)}_{callId}";
+
+    /// <summary>The emitted position in its turn encoded in a request id made here, or -1 for any other id.</summary>
+    public static int EmittedPosition(string requestId)
+    {
+        if (!requestId.StartsWith(RequestIdPrefix, StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
+        var rest = requestId.AsSpan(RequestIdPrefix.Length);
+        int end = rest.IndexOf('_');
+        return end > 0 && int.TryParse(rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out int position) ? position : -1;
+    }
 
     /// <summary>The call an approval request or answer is about.</summary>
     public static FunctionCallContent CallOf(ToolApprovalRequestContent request) => (FunctionCallContent)request.ToolCall;
@@ -135,10 +178,10 @@ internal static class ToolApprovals
         replaced = null;
         for (int i = 0; i < contents.Count; i++)
         {
-            if (contents[i] is FunctionCallContent call && calls.All.Contains(call))
+            if (contents[i] is FunctionCallContent call && calls.PositionOf(call) is int position and >= 0)
             {
                 replaced ??= [.. contents];
-                replaced[i] = new ToolApprovalRequestContent("parallelsk_" + call.CallId, call)
+                replaced[i] = new ToolApprovalRequestContent(RequestId(position, call.CallId), call)
                 {
 #pragma warning disable MEAI001 // RequiresConfirmation is experimental in Microsoft.Extensions.AI.Abstractions 10.11.
                     // The calls that need no approval go back only because they share the turn: the caller may answer them without asking.
@@ -151,6 +194,20 @@ internal static class ToolApprovals
         return replaced is not null;
     }
 
+    /// <summary>Whether any content is a function-call approval request or answer; allocation-free, as it runs on every request.</summary>
+    private static bool HasFunctionApproval(IList<AIContent> contents)
+    {
+        for (int i = 0; i < contents.Count; i++)
+        {
+            if (IsFunctionApproval(contents[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsFunctionApproval(AIContent content) =>
         content is ToolApprovalRequestContent { ToolCall: FunctionCallContent } or ToolApprovalResponseContent { ToolCall: FunctionCallContent };
 
@@ -160,7 +217,7 @@ internal static class ToolApprovals
         for (int i = messages.Count - 1; i >= 0; i--)
         {
             var message = messages[i];
-            if (!message.Contents.Any(IsFunctionApproval))
+            if (!HasFunctionApproval(message.Contents))
             {
                 continue;
             }

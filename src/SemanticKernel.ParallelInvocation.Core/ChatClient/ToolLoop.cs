@@ -13,6 +13,7 @@ internal sealed class ToolLoop
 {
     private readonly ParallelFunctionInvokingChatClient _owner;
     private readonly Dictionary<string, AITool> _tools;
+    private readonly bool _streaming;
     private List<string>? _diagnostics;
     private ChatOptions? _options;
     private UsageDetails? _usage;
@@ -20,9 +21,10 @@ internal sealed class ToolLoop
     private bool? _anyToolRequiresApproval;
 
     /// <exception cref="InvalidOperationException">The messages answer approval requests inconsistently (see <see cref="ToolApprovals.TakeAnswers"/>).</exception>
-    public ToolLoop(ParallelFunctionInvokingChatClient owner, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    public ToolLoop(ParallelFunctionInvokingChatClient owner, IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming)
     {
         _owner = owner;
+        _streaming = streaming;
         List<ChatMessage> original = [.. messages];
         var answers = ToolApprovals.TakeAnswers(original);
         History = new ConversationHistory(original);
@@ -64,7 +66,7 @@ internal sealed class ToolLoop
 
         ChatClientLog.MaximumIterationsReached(_owner.Logger, _owner.MaximumIterationsPerRequest);
         var last = _options.Clone();
-        last.Tools = tools.Where(t => t is not AIFunctionDeclaration).ToList();
+        last.Tools = [.. tools.Where(static t => t is not AIFunctionDeclaration)];
         if (last.Tools.Count == 0)
         {
             last.Tools = null;
@@ -103,8 +105,16 @@ internal sealed class ToolLoop
             return null;
         }
 
-        var gated = _owner.Options.ApprovalHandler is null ? turn.Calls.FindAll(c => RequiresApproval(c.Name)) : [];
-        if (gated.Count > 0)
+        List<FunctionCallContent>? gated = null;
+        for (int i = 0; _owner.Options.ApprovalHandler is null && i < turn.Calls.Count; i++)
+        {
+            if (RequiresApproval(turn.Calls[i].Name))
+            {
+                (gated ??= []).Add(turn.Calls[i]);
+            }
+        }
+
+        if (gated is not null)
         {
             // As Microsoft.Extensions.AI's function-invoking client does: every call of the turn goes back, not only the gated ones.
             ChatClientLog.ApprovalRequested(_owner.Logger, gated[0].Name, turn.Calls.Count);
@@ -120,27 +130,34 @@ internal sealed class ToolLoop
     /// </summary>
     public bool HoldsForApproval(ChatResponseUpdate update, int iteration) =>
         iteration < _owner.MaximumIterationsPerRequest
-        && update.Contents.Any(static c => c is FunctionCallContent { InformationalOnly: false })
+        && HasCall(update.Contents)
         && (_anyToolRequiresApproval ??= _owner.Options.ApprovalHandler is null && _tools.Keys.Any(RequiresApproval));
 
     /// <summary>Runs <see cref="AnsweredTurn"/>: approved calls and refused ones together, as one batch.</summary>
-    public Task<(ChatMessage ToolMessage, BatchReport Report)> RunAnsweredAsync(CancellationToken cancellationToken)
+    public Task<TurnResult> RunAnsweredAsync(CancellationToken cancellationToken)
     {
         var turn = AnsweredTurn!;
         ChatClientLog.AnsweredCallsRunning(_owner.Logger, turn.Calls.Count, turn.RefusedCount);
-        return RunAsync(turn, cancellationToken);
+        return RunAsync(turn, iteration: 0, cancellationToken);
     }
 
     /// <summary>Runs the turn's batch and builds its tool message; throws when the caller cancelled or errors persisted.</summary>
-    public async Task<(ChatMessage ToolMessage, BatchReport Report)> RunAsync(ToolTurn turn, CancellationToken cancellationToken)
+    public async Task<TurnResult> RunAsync(ToolTurn turn, int iteration, CancellationToken cancellationToken)
     {
         // The request's diagnostics go with its first batch only, so they are logged once.
-        var batch = turn.ToBatch(_tools, _owner.FunctionInvocationServices, _diagnostics ?? []);
+        var scope = new CallScope(History.Messages, _options, iteration, _streaming, _owner.IncludeDetailedErrors, _owner.Services, _owner.Invoker);
+        var batch = turn.ToBatch(_tools, scope, _diagnostics ?? []);
         _diagnostics = null;
         var report = await _owner.Executor.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         CountErrors(report);
-        return (turn.ToToolMessage(report), report);
+        string? terminatedBy = ToolTurn.FindTerminatingFunction(batch);
+        if (terminatedBy is not null)
+        {
+            ChatClientLog.FunctionRequestedTermination(_owner.Logger, terminatedBy);
+        }
+
+        return new TurnResult(turn.ToToolMessage(report), report, terminatedBy is not null);
     }
 
     public void NextIteration(string? conversationId)
@@ -188,13 +205,32 @@ internal sealed class ToolLoop
         }
     }
 
+    private static bool HasCall(IList<AIContent> contents)
+    {
+        for (int i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is FunctionCallContent { InformationalOnly: false })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void CountErrors(BatchReport report)
     {
-        var errors = report.Calls
-            .Where(static c => c.Exception is not null && c.Status is ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Rejected)
-            .Select(static c => c.Exception!)
-            .ToList();
-        if (errors.Count == 0)
+        List<Exception>? errors = null;
+        var calls = report.Calls;
+        for (int i = 0; i < calls.Count; i++)
+        {
+            if (calls[i] is { Exception: { } exception, Status: ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Rejected })
+            {
+                (errors ??= []).Add(exception);
+            }
+        }
+
+        if (errors is null)
         {
             _consecutiveErrors = 0;
             return;
@@ -214,3 +250,6 @@ internal sealed class ToolLoop
         throw new AggregateException(errors);
     }
 }
+
+/// <summary>What running one turn gave: the tool message answering it, its report, and whether a call asked the loop to end.</summary>
+internal readonly record struct TurnResult(ChatMessage ToolMessage, BatchReport Report, bool Terminate);

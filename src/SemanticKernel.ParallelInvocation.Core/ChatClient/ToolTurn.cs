@@ -32,7 +32,7 @@ internal sealed class ToolTurn
 
     /// <summary>Marks the turn as going back to the caller as approval requests; <paramref name="gated"/> are the calls that need approval.</summary>
     public void AwaitApproval(IEnumerable<FunctionCallContent> gated) =>
-        _gated = new ToolApprovals.TurnCalls(new(Calls, ReferenceEqualityComparer.Instance), new(gated, ReferenceEqualityComparer.Instance));
+        _gated = new ToolApprovals.TurnCalls(Calls, new(gated, ReferenceEqualityComparer.Instance));
 
     /// <summary>Replaces the turn's calls in <paramref name="messages"/> with approval requests (copies; the originals are untouched).</summary>
     public List<ChatMessage> ToApprovalRequests(IList<ChatMessage> messages) => ToolApprovals.ReplaceCalls(messages, _gated!);
@@ -103,30 +103,31 @@ internal sealed class ToolTurn
         return null;
     }
 
-    /// <summary>Builds the batch for the engine: one request per call, unknown tools as requests without a function.</summary>
-    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, IServiceProvider? services, IEnumerable<string> diagnostics)
+    /// <summary>
+    /// Builds the batch for the engine: one request per call, unknown tools as requests without a function. A call of a known function
+    /// carries the <see cref="FunctionInvocationContext"/> it runs with as its <see cref="ToolCallRequest.State"/>, and runs through
+    /// <see cref="CallScope.Invoker"/>; the context's arguments are the request's (the call's dictionary, not a copy).
+    /// </summary>
+    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, in CallScope scope, IEnumerable<string> diagnostics)
     {
         var requests = new ToolCallRequest[Calls.Count];
         for (int i = 0; i < Calls.Count; i++)
         {
             var call = Calls[i];
-            var arguments = call.Arguments switch
-            {
-                null => null,
-                IReadOnlyDictionary<string, object?> readOnly => readOnly,
-                var other => new Dictionary<string, object?>(other, StringComparer.Ordinal),
-            };
-            requests[i] = new ToolCallRequest(call.CallId, call.Name, arguments, tools.GetValueOrDefault(call.Name) as AIFunction)
+            var function = tools.GetValueOrDefault(call.Name) as AIFunction;
+            var context = function is null ? null : scope.CreateContext(call, function, i, Calls.Count);
+            requests[i] = new ToolCallRequest(call.CallId, call.Name, context?.Arguments ?? AsReadOnly(call.Arguments), function)
             {
                 ArgumentsError = call.Exception,
-                Services = services,
-                State = call,
+                Services = scope.Services,
+                Invoker = context is null ? null : scope.Invoker,
+                State = context,
                 ApprovedByCaller = _answers?[i].Approved,
                 ApprovalReason = _answers?[i].Reason,
             };
         }
 
-        var batch = new ToolCallBatch(requests) { RequireCallIds = true };
+        var batch = new ToolCallBatch(requests) { RequireCallIds = true, IncludeDetailedErrors = scope.IncludeDetailedErrors };
         foreach (string diagnostic in diagnostics)
         {
             batch.Diagnostics.Add(diagnostic);
@@ -143,22 +144,55 @@ internal sealed class ToolTurn
             call.InformationalOnly = true;
         }
 
-        var contents = report.Calls.Select(static c => (AIContent)c.ToResultContent()).ToList();
+        var outcomes = report.Calls;
+        var contents = new List<AIContent>(outcomes.Count);
+        for (int i = 0; i < outcomes.Count; i++)
+        {
+            contents.Add(outcomes[i].ToResultContent());
+        }
+
         return new ChatMessage(ChatRole.Tool, contents) { MessageId = Guid.NewGuid().ToString("N") };
+    }
+
+    /// <summary>Finds the first call of the batch that set <see cref="FunctionInvocationContext.Terminate"/> (which ends the loop after the batch) and returns its name.</summary>
+    public static string? FindTerminatingFunction(ToolCallBatch batch)
+    {
+        var requests = batch.Calls;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            if (requests[i].State is FunctionInvocationContext { Terminate: true })
+            {
+                return requests[i].Name;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Collects the tools the model may call: the request's tools first, then the client's additional tools; the first of a name wins.</summary>
     public static Dictionary<string, AITool> CollectTools(IList<AITool>? requestTools, IList<AITool>? additionalTools)
     {
         var tools = new Dictionary<string, AITool>(StringComparer.Ordinal);
-        foreach (var tool in (requestTools ?? []).Concat(additionalTools ?? []))
+        Add(requestTools);
+        Add(additionalTools);
+        return tools;
+
+        void Add(IList<AITool>? list)
         {
-            if (tool is not null)
+            for (int i = 0; list is not null && i < list.Count; i++)
             {
-                tools.TryAdd(tool.Name, tool);
+                if (list[i] is { } tool)
+                {
+                    tools.TryAdd(tool.Name, tool);
+                }
             }
         }
-
-        return tools;
     }
+
+    private static IReadOnlyDictionary<string, object?>? AsReadOnly(IDictionary<string, object?>? arguments) => arguments switch
+    {
+        null => null,
+        IReadOnlyDictionary<string, object?> readOnly => readOnly,
+        var other => new Dictionary<string, object?>(other, StringComparer.Ordinal),
+    };
 }

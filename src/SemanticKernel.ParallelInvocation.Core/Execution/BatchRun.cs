@@ -160,7 +160,7 @@ internal sealed partial class BatchRun
             ? $"Error: the call to '{name}' was not approved and did not run."
             : $"Error: the call to '{name}' was not approved and did not run. Reason given: {reason.Trim()}";
 
-    private string Detail(Exception ex) => _options.IncludeDetailedErrors ? $" ({ex.GetType().Name}: {ex.Message})" : string.Empty;
+    private string Detail(Exception ex) => (_batch.IncludeDetailedErrors ?? _options.IncludeDetailedErrors) ? $" ({ex.GetType().Name}: {ex.Message})" : string.Empty;
 
     private TimeSpan Elapsed() => _time.GetElapsedTime(_start);
 

@@ -32,4 +32,10 @@ public sealed class ToolCallBatch
     /// calls by id (the chat-client middleware), where a result without an id could never reach the model.
     /// </summary>
     internal bool RequireCallIds { get; init; }
+
+    /// <summary>
+    /// Gets whether failed calls' messages for the model include the exception, for this batch; <see langword="null"/> (the default) uses
+    /// <see cref="ParallelInvocationOptions.IncludeDetailedErrors"/>. The chat-client middleware passes its own <c>IncludeDetailedErrors</c>.
+    /// </summary>
+    internal bool? IncludeDetailedErrors { get; init; }
 }

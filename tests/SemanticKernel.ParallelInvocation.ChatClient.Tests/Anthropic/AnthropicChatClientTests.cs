@@ -38,7 +38,7 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
                 new ToolUseBlock("toolu_04", "explode", """{}""")))
             .Then(body =>
             {
-                ExpectToolResults(body, ["toolu_01", "toolu_02", "toolu_03", "toolu_04"], errors: [3]);
+                AnthropicWire.ExpectToolResults(body, ["toolu_01", "toolu_02", "toolu_03", "toolu_04"], errors: [3]);
                 return Reply.Text("All done.");
             });
         using var client = CreateClient();
@@ -50,7 +50,7 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         Assert.Contains("All done.", response.Text, StringComparison.Ordinal);
         Assert.Equal("gamma", _notes["c"]);
         var resultMessage = _api.Requests[1]["messages"]!.AsArray()[^1]!;
-        Assert.Equal(["alpha", "beta"], resultMessage["content"]!.AsArray().Take(2).Select(ResultText));
+        Assert.Equal(["alpha", "beta"], resultMessage["content"]!.AsArray().Take(2).Select(AnthropicWire.ResultText));
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
             .Then(Reply.ToolUse(new ToolUseBlock("toolu_03", "read_note", """{"name":"a"}"""), new ToolUseBlock("toolu_03", "read_note", """{"name":"a"}""")))
             .Then(body =>
             {
-                ExpectToolResults(body, ["toolu_03", "toolu_03"], errors: [1]);
+                AnthropicWire.ExpectToolResults(body, ["toolu_03", "toolu_03"], errors: [1]);
                 return Reply.Text("ok");
             });
         _readers = new Rendezvous(1);
@@ -109,44 +109,6 @@ public sealed class AnthropicChatClientTests : IAsyncLifetime
         Assert.IsNotType<Xunit.Sdk.XunitException>(ex);
         Assert.Equal(2, _api.Requests.Count);
         Assert.Single(Harness.Ask);
-    }
-
-    private static string ResultText(JsonNode? result) => result!["content"] switch
-    {
-        JsonValue v => JsonNode.Parse(v.GetValue<string>())!.GetValue<string>(), // the SDK sends the JSON-serialised result
-        JsonArray a => string.Concat(a.Select(p => p!["text"]?.GetValue<string>())),
-        var other => other?.ToJsonString() ?? "",
-    };
-
-    /// <summary>Checks, inside the emulator, that the last message is one user message with one tool_result per id, in order.</summary>
-    private static void ExpectToolResults(JsonNode body, string[] ids, int[] errors)
-    {
-        var messages = body["messages"]!.AsArray();
-        var last = messages[^1]!;
-        if (last["role"]?.GetValue<string>() != "user")
-        {
-            throw new InvalidOperationException($"expected the last message to be the user's tool results, got {last.ToJsonString()}");
-        }
-
-        var blocks = last["content"]!.AsArray();
-        var got = blocks.Select(b => (Type: b!["type"]?.GetValue<string>(), Id: b["tool_use_id"]?.GetValue<string>(), Error: b["is_error"]?.GetValue<bool>() == true)).ToList();
-        if (got.Any(b => b.Type != "tool_result") || !got.Select(b => b.Id).SequenceEqual(ids))
-        {
-            throw new InvalidOperationException($"expected tool_results for [{string.Join(", ", ids)}], got {last.ToJsonString()}");
-        }
-
-        var assistant = messages[^2]!;
-        var toolUses = assistant["content"]!.AsArray().Where(b => b!["type"]?.GetValue<string>() == "tool_use").Select(b => b!["id"]!.GetValue<string>());
-        if (!toolUses.SequenceEqual(ids))
-        {
-            throw new InvalidOperationException($"expected the assistant's tool_use blocks [{string.Join(", ", ids)}] before the results, got {assistant.ToJsonString()}");
-        }
-
-        var errorIndexes = got.Select((b, i) => (b.Error, i)).Where(x => x.Error).Select(x => x.i);
-        if (!errorIndexes.SequenceEqual(errors))
-        {
-            throw new InvalidOperationException($"expected is_error on results [{string.Join(", ", errors)}] only, got {last.ToJsonString()}");
-        }
     }
 
     private IChatClient CreateClient()
