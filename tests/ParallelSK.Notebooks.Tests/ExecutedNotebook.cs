@@ -59,7 +59,7 @@ public sealed class ExecutedNotebook
                     switch (output.GetProperty("output_type").GetString())
                     {
                         case "stream":
-                            text.Add(Join(output.GetProperty("text")));
+                            text.Add(Notebook.JoinText(output.GetProperty("text")));
                             break;
                         case "error":
                             errors.Add($"{Optional(output, "ename")}: {Optional(output, "evalue")}");
@@ -69,11 +69,11 @@ public sealed class ExecutedNotebook
                             {
                                 if (data.TryGetProperty("text/plain", out var plain))
                                 {
-                                    text.Add(Join(plain));
+                                    text.Add(Notebook.JoinText(plain));
                                 }
                                 else if (data.TryGetProperty("text/html", out var markup))
                                 {
-                                    html.Add(Join(markup));
+                                    html.Add(Notebook.JoinText(markup));
                                 }
                             }
 
@@ -81,7 +81,7 @@ public sealed class ExecutedNotebook
                     }
                 }
 
-                cells.Add(new ExecutedCell(index - 1, Join(cell.GetProperty("source")), string.Concat(text).ReplaceLineEndings("\n"), html, errors));
+                cells.Add(new ExecutedCell(index - 1, Notebook.JoinText(cell.GetProperty("source")), string.Concat(text).ReplaceLineEndings("\n"), html, errors));
             }
         }
 
@@ -127,11 +127,4 @@ public sealed class ExecutedNotebook
 
     private static string Optional(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) ? value.ToString() : "";
-
-    private static string Join(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString() ?? "",
-        JsonValueKind.Array => string.Concat(value.EnumerateArray().Select(s => s.GetString())),
-        _ => "",
-    };
 }

@@ -80,6 +80,7 @@ public static class NotebookKernel
             Directory.Delete(stale, recursive: true);
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(executed)!);
         File.Delete(executed);
         var start = new ProcessStartInfo(repl)
         {
