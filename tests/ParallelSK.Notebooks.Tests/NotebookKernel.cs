@@ -100,6 +100,7 @@ public static class NotebookKernel
         }
 
         start.Environment["HOME"] = home;
+        start.Environment["USERPROFILE"] = home;
         start.Environment["NUGET_PACKAGES"] = packages;
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

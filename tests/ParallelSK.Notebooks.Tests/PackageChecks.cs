@@ -17,10 +17,14 @@ public static class PackageChecks
 
     public static readonly string[] TargetFrameworks = ["net8.0", "net10.0"];
 
+    /// <summary>The kind of the portable PDB's SourceLink custom debug information.</summary>
+    private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
     /// <summary>
     /// Asserts the package carries its own README (declared in the nuspec, starting with the package's name) and the MIT license
     /// expression, records the git commit it was built from, ships the assembly for every target framework, has a .snupkg beside
-    /// it with a portable PDB per assembly whose source paths are the deterministic <c>/_/</c> ones, and went through package
+    /// it with a portable PDB per assembly whose source paths are the deterministic <c>/_/</c> ones (mapped by SourceLink to the
+    /// GitHub remote when the clone was packed from one; a clone without a remote records the commit alone), and went through package
     /// validation (the SDK touches its semaphore file only after validation succeeds; it is not older than the packed assemblies).
     /// </summary>
     public static void AssertPackedForNuGet(string id)
@@ -30,6 +34,7 @@ public static class PackageChecks
         Assert.True(File.Exists(package), $"{package} is missing: the test project's build packs it (tests/PackLibraries.targets)");
         Assert.True(File.Exists(symbols), $"{symbols} is missing");
 
+        string? repositoryUrl;
         using (var zip = ZipFile.OpenRead(package))
         {
             XNamespace ns = "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd";
@@ -38,7 +43,9 @@ public static class PackageChecks
             Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
             var license = metadata.Element(ns + "license");
             Assert.Equal(("expression", "MIT"), ((string?)license?.Attribute("type"), license?.Value));
-            Assert.Matches("^[0-9a-f]{40}$", (string?)metadata.Element(ns + "repository")?.Attribute("commit") ?? "");
+            var repository = metadata.Element(ns + "repository");
+            Assert.Matches("^[0-9a-f]{40}$", (string?)repository?.Attribute("commit") ?? "");
+            repositoryUrl = (string?)repository?.Attribute("url");
 
             using var readme = new StreamReader(zip.GetEntry("README.md")!.Open());
             Assert.Equal("# " + id, readme.ReadLine());
@@ -63,6 +70,12 @@ public static class PackageChecks
                 var documents = reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name)).ToList();
                 Assert.NotEmpty(documents);
                 Assert.All(documents, d => Assert.StartsWith("/_/", d, StringComparison.Ordinal));
+                var sourceLink = reader.CustomDebugInformation.Select(reader.GetCustomDebugInformation)
+                    .Where(c => reader.GetGuid(c.Kind) == SourceLinkKind).Select(c => System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(c.Value))).SingleOrDefault();
+                if (repositoryUrl?.Contains("github.com", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    Assert.Contains("\"/_/*\":\"https://raw.githubusercontent.com/", sourceLink ?? "(no SourceLink)", StringComparison.Ordinal);
+                }
             }
         }
 
