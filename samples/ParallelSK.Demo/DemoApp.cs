@@ -51,9 +51,9 @@ internal static class DemoApp
             }
 
             runs.Add(run);
-            ConsoleReport.WriteRun(output, run);
         }
 
+        ConsoleReport.WriteTimelines(output, runs);
         ConsoleReport.WriteSummary(output, runs);
         if (options.SvgPath is { } svgPath)
         {

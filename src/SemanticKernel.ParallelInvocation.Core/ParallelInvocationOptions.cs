@@ -110,9 +110,11 @@ public sealed class ParallelInvocationOptions
     public IDictionary<string, int> ConcurrencyGroups { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     /// <summary>Gets key normalisers by key prefix (e.g. <c>fs:</c> → <see cref="ResourceKeyNormalizers.FilePath"/>); the longest matching prefix wins.</summary>
+    [System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
     public IDictionary<string, Func<string, string>> KeyNormalizers { get; } = new Dictionary<string, Func<string, string>>(StringComparer.Ordinal);
 
     /// <summary>Gets the providers asked, in order, for functions that are neither registered nor attributed.</summary>
+    [System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
     public IList<IFunctionEffectsProvider> EffectsProviders { get; } = new List<IFunctionEffectsProvider>();
 
     /// <summary>

@@ -4,6 +4,7 @@ using SemanticKernel.ParallelInvocation.Mcp;
 namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>Adds MCP tool annotations as a source of declarations.</summary>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.Mcp, UrlFormat = Experiments.UrlFormat)]
 public static class McpParallelInvocationOptionsExtensions
 {
     /// <summary>

@@ -5,6 +5,7 @@ namespace SemanticKernel.ParallelInvocation.Mcp;
 
 /// <summary>How <see cref="McpToolEffectsProvider"/> turns an MCP tool's arguments into resource keys.</summary>
 /// <remarks>Change before handing to a provider: the provider takes a snapshot. Not thread-safe for writes.</remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.Mcp, UrlFormat = Experiments.UrlFormat)]
 public sealed class McpToolEffectsOptions
 {
     /// <summary>

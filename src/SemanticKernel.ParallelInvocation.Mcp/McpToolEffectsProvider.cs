@@ -18,6 +18,7 @@ namespace SemanticKernel.ParallelInvocation.Mcp;
 /// Annotations are hints from the server; trust them only for servers you trust. Register a declaration by name in
 /// <see cref="ParallelInvocationOptions.Functions"/> to override one. Thread-safe.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.Mcp, UrlFormat = Experiments.UrlFormat)]
 public sealed class McpToolEffectsProvider : IFunctionEffectsProvider
 {
     private readonly KeyValuePair<string, string>[] _templates;

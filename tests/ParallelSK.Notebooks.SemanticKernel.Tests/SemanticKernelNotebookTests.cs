@@ -1,18 +1,32 @@
+using System;
+using System.Linq;
 using System.Threading.Tasks;
-using Xunit.Abstractions;
 using ParallelSK.Notebooks.Tests;
+using Xunit.Abstractions;
 
 namespace ParallelSK.Notebooks.SemanticKernel.Tests;
 
 /// <summary>
-/// The notebooks that need Semantic Kernel run to their end as one program on their scripted models. Where Semantic Kernel's packages
-/// come from a local folder, name it in PARALLELSK_EXTRA_NUGET_SOURCE (and, for builds of SK with only net10.0, set
-/// ParallelSKAdapterTargetFrameworks=net10.0).
+/// Notebook 01 runs in .NET Interactive against packages packed from the current sources, and its outputs show what its text
+/// claims. Where Semantic Kernel's packages come from a local folder, name it in PARALLELSK_EXTRA_NUGET_SOURCE.
 /// </summary>
 public sealed class SemanticKernelNotebookTests(ITestOutputHelper output)
 {
-    [Theory]
-    [InlineData("01-semantic-kernel-quickstart")]
-    
-    public Task Notebook_RunOfflineOnItsScriptedModel_ReachesItsLastCell(string name) => NotebookRunner.AssertRunsToItsEndAsync(name, output);
+    [Fact]
+    public async Task Notebook01_InTheKernel_OverlapsTheIndependentCallsAndGivesSemanticKernelsOneAtATimeAnswer()
+    {
+        var run = await NotebookKernel.RunToTheEndAsync("01-semantic-kernel-quickstart", output);
+
+        var timeline = run.Timelines().Single();
+        timeline.AssertOverlap(0, 1, 2, 4);
+        timeline.AssertOrderedAfter(3, 2);
+        string answer = run.Block("Answer with ParallelSK:");
+        Assert.Contains("call_3: alice: AZ317", answer, StringComparison.Ordinal);
+        Assert.Equal(run.Block("Answer one call at a time:"), answer);
+        Assert.Contains("Diagnostics: nothing stands in the way of parallel calls.", run.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Package_SemanticKernelAdapter_HasItsReadmeLicenseDeterministicSymbolsAndPassedValidation() =>
+        PackageChecks.AssertPackedForNuGet("SemanticKernel.ParallelInvocation");
 }

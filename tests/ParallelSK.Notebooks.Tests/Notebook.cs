@@ -132,18 +132,13 @@ public sealed class Notebook
     private static string? Text(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static string JoinSource(JsonElement cell)
-    {
-        if (!cell.TryGetProperty("source", out var source))
-        {
-            return "";
-        }
+    private static string JoinSource(JsonElement cell) => cell.TryGetProperty("source", out var source) ? JoinText(source) : "";
 
-        return source.ValueKind switch
-        {
-            JsonValueKind.String => source.GetString() ?? "",
-            JsonValueKind.Array => string.Concat(source.EnumerateArray().Select(s => s.GetString())),
-            _ => "",
-        };
-    }
+    /// <summary>Joins a multiline text of nbformat (a string, or an array of lines).</summary>
+    public static string JoinText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.Array => string.Concat(value.EnumerateArray().Select(s => s.GetString())),
+        _ => "",
+    };
 }

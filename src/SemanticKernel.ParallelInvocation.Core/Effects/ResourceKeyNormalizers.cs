@@ -7,6 +7,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// Ready-made key normalisers for <see cref="ParallelInvocationOptions.KeyNormalizers"/>. A normaliser turns the part of a key after
 /// its prefix into one canonical spelling, so that two spellings of one resource conflict as they should.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
 public static class ResourceKeyNormalizers
 {
     /// <summary>

@@ -23,6 +23,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// hold up the batch. Tools never run on the caller's <see cref="SynchronizationContext"/>.
 /// </para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.Engine, UrlFormat = Experiments.UrlFormat)]
 public sealed class ParallelToolExecutor
 {
     /// <summary>Initializes a new instance of the <see cref="ParallelToolExecutor"/> class.</summary>

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>The calls of one model turn, in emitted order, with what the host noticed about the turn.</summary>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.Engine, UrlFormat = Experiments.UrlFormat)]
 public sealed class ToolCallBatch
 {
     /// <summary>Initializes a new instance of the <see cref="ToolCallBatch"/> class.</summary>

@@ -8,6 +8,7 @@ namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>One call of a batch, as the model emitted it.</summary>
 /// <remarks>Thread-safe once constructed.</remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.Engine, UrlFormat = Experiments.UrlFormat)]
 public sealed class ToolCallRequest
 {
     private static readonly IReadOnlyDictionary<string, object?> NoArguments = new Dictionary<string, object?>();

@@ -4,6 +4,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// Names of the <see cref="System.Diagnostics.ActivitySource"/>, <see cref="System.Diagnostics.Metrics.Meter"/> and their instruments and
 /// tags. Tool spans follow the OpenTelemetry GenAI semantic conventions (<c>execute_tool {gen_ai.tool.name}</c>).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.Telemetry, UrlFormat = Experiments.UrlFormat)]
 public static class TelemetryNames
 {
     /// <summary>The name of the activity source and of the meter.</summary>

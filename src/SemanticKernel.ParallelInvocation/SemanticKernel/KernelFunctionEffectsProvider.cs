@@ -10,6 +10,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// stored in <see cref="KernelFunctionMetadata.AdditionalProperties"/> under <see cref="MetadataKey"/>, and read-only for
 /// OpenAPI-imported GET and HEAD operations.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.SemanticKernelAdapter, UrlFormat = Experiments.UrlFormat)]
 public sealed class KernelFunctionEffectsProvider : IFunctionEffectsProvider
 {
     /// <summary>The metadata key under which a <see cref="FunctionEffects"/> is looked up.</summary>

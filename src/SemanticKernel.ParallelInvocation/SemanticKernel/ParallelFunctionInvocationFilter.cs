@@ -82,6 +82,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// </para>
 /// <para>Thread-safe; one instance serves every kernel and request.</para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.SemanticKernelAdapter, UrlFormat = Experiments.UrlFormat)]
 public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFilter
 {
     private readonly ConditionalWeakTable<object, CapturedBatch> _batches = new();
