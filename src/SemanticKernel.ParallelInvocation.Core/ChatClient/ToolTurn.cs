@@ -126,7 +126,7 @@ internal sealed class ToolTurn
             };
         }
 
-        var batch = new ToolCallBatch(requests) { RequireCallIds = true };
+        var batch = new ToolCallBatch(requests);
         foreach (string diagnostic in diagnostics)
         {
             batch.Diagnostics.Add(diagnostic);

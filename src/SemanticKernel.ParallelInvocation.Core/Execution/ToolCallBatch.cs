@@ -26,10 +26,4 @@ public sealed class ToolCallBatch
 
     /// <summary>Gets diagnostics the host found about this turn (e.g. settings that silently disable parallel calls); they are logged once and copied into the report.</summary>
     public IList<string> Diagnostics { get; } = new List<string>();
-
-    /// <summary>
-    /// Gets a value indicating whether a call with an empty id is rejected instead of run: set by hosts whose protocol matches results to
-    /// calls by id (the chat-client middleware), where a result without an id could never reach the model.
-    /// </summary>
-    internal bool RequireCallIds { get; init; }
 }
