@@ -9,20 +9,20 @@ namespace SemanticKernel.ParallelInvocation.Effects;
 /// The key of the file the operating system would open for a path: resolved against a base directory as
 /// <c>Path.GetFullPath(Path.Combine(base, …))</c> resolves it (an absolute value replaces what comes before it; <c>.</c> and <c>..</c>
 /// are resolved; trailing separators are dropped), in Unicode normal form C, lower-cased where the file system ignores case. Nothing is
-/// trimmed: <c>" a.txt"</c> is the file named with a leading space. <c>~</c> is expanded only when asked for, and only as
-/// <c>~</c> or a leading <c>~/</c> (as the MCP filesystem server does); the empty path is the base directory itself.
+/// trimmed: <c>" a.txt"</c> is the file named with a leading space. <c>~</c> is expanded only when a home directory is given, and only
+/// as <c>~</c> or a leading <c>~/</c> (as the MCP filesystem server does); the empty path is the base directory itself.
 /// </summary>
 internal sealed class FilePathNormalizer
 {
     private readonly string _root;
     private readonly bool _ignoreCase;
-    private readonly bool _expandHome;
+    private readonly string? _home;
 
-    public FilePathNormalizer(string root, bool ignoreCase, bool expandHome)
+    public FilePathNormalizer(string root, bool ignoreCase, string? home)
     {
         _root = root;
         _ignoreCase = ignoreCase;
-        _expandHome = expandHome;
+        _home = home;
     }
 
     /// <summary>Normalises one path (the whole text after the key's prefix).</summary>
@@ -82,11 +82,11 @@ internal sealed class FilePathNormalizer
 
     private string ExpandHome(string path)
     {
-        if (!_expandHome || !(path == "~" || path.StartsWith("~/", StringComparison.Ordinal)))
+        if (_home is null || !(path == "~" || path.StartsWith("~/", StringComparison.Ordinal)))
         {
             return path;
         }
 
-        return Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..];
+        return _home + path[1..];
     }
 }

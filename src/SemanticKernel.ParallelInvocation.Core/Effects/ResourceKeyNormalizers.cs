@@ -21,20 +21,21 @@ public static class ResourceKeyNormalizers
     /// </summary>
     /// <param name="baseDirectory">The directory relative paths are resolved against; the current directory when <see langword="null"/>.</param>
     /// <param name="ignoreCase">Whether paths differing only in case name the same file; by default true on Windows and macOS.</param>
-    /// <param name="expandHome">
-    /// Whether a path that is <c>~</c> or starts with <c>~/</c> is taken under the user's home directory, as the MCP filesystem server
-    /// does; the operating system itself does not, so the default is <see langword="false"/> (<c>~</c> is an ordinary name).
+    /// <param name="homeDirectory">
+    /// The directory that a path that is <c>~</c> or starts with <c>~/</c> stands for, as the MCP filesystem server expands them (to its
+    /// own user's home); <see langword="null"/> (the default) expands nothing, as the operating system does (<c>~</c> is an ordinary name).
     /// </param>
     /// <returns>A normaliser.</returns>
     /// <remarks>
     /// Symbolic links are not resolved: two different paths to one file through a link stay different keys. A value that is no valid
     /// path (a NUL character) gives the prefix itself, which overlaps every path.
     /// </remarks>
-    public static Func<string, string> FilePath(string? baseDirectory = null, bool? ignoreCase = null, bool expandHome = false)
+    public static Func<string, string> FilePath(string? baseDirectory = null, bool? ignoreCase = null, string? homeDirectory = null)
     {
         string root = Path.GetFullPath(baseDirectory ?? Directory.GetCurrentDirectory());
         bool fold = ignoreCase ?? (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS());
-        return new FilePathNormalizer(root, fold, expandHome).Normalize;
+        string? home = homeDirectory is null ? null : Path.GetFullPath(homeDirectory).TrimEnd('/', '\\');
+        return new FilePathNormalizer(root, fold, home).Normalize;
     }
 
     /// <summary>

@@ -10,10 +10,10 @@ public sealed class FilePathKeyTests
 {
     private static readonly AIFunction Write = AIFunctionFactory.Create((string path) => path, "write");
 
-    private static string PathKey(string path, string template = "fs:{path}", bool expandHome = false, bool ignoreCase = false)
+    private static string PathKey(string path, string template = "fs:{path}", string? home = null, bool ignoreCase = false)
     {
         var options = new ParallelInvocationOptions();
-        options.KeyNormalizers["fs:"] = ResourceKeyNormalizers.FilePath("/root", ignoreCase, expandHome);
+        options.KeyNormalizers["fs:"] = ResourceKeyNormalizers.FilePath("/root", ignoreCase, home);
         return Key(Write, template, "path", System.Text.Json.JsonSerializer.Serialize(path), options);
     }
 
@@ -37,11 +37,11 @@ public sealed class FilePathKeyTests
     [Fact]
     public void FilePath_Tilde_OnlyWhenAskedAndOnlyAsTheServerExpandsIt()
     {
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile).TrimEnd('/');
-        Assert.Equal("fs:/root/~t.txt", PathKey("~t.txt", expandHome: true));
+        Assert.Equal("fs:/root/~t.txt", PathKey("~t.txt", home: "/home/u"));
         Assert.Equal("fs:/root/~/t.txt", PathKey("~/t.txt"));
-        Assert.Equal($"fs:{home}/t.txt", PathKey("~/t.txt", expandHome: true));
-        Assert.Equal($"fs:{home}", PathKey("~", expandHome: true));
+        Assert.Equal("fs:/home/u/t.txt", PathKey("~/t.txt", home: "/home/u/"));
+        Assert.Equal("fs:/home/u", PathKey("~", home: "/home/u"));
+        Assert.Equal("fs:/root/~user/t.txt", PathKey("~user/t.txt", home: "/home/u"));
     }
 
     [Fact]
