@@ -39,12 +39,15 @@ public static class StoreTools
         // Typed families: one segment per value ("slots/{slot}"), whatever its spelling. loose_incr is declared by nobody.
         foreach (string family in SpelledValues.Families)
         {
-            string template = $"{family}s/{{{SpelledValues.Parameter(family)}}}";
+            string template = FamilyTemplate(family);
             options.Declare(family + "_incr", FunctionEffects.Writing(template)).Declare(family + "_get", FunctionEffects.Reading(template));
         }
 
         return batch.GroupReads ? options.AddConcurrencyGroup("reads", 1) : options;
     }
+
+    /// <summary>The key template of a typed family's functions: one segment per value.</summary>
+    public static string FamilyTemplate(string family) => $"{family}s/{{{SpelledValues.Parameter(family)}}}";
 
     public static List<ToolCallRequest> Requests(StoreBatch batch, KeyedStore store)
     {
@@ -101,7 +104,7 @@ public static class StoreTools
     }
 
     /// <summary>A family's function as Microsoft.Extensions.AI builds it from a method: it binds the spelled JSON to the parameter type itself.</summary>
-    private static AIFunction Typed(string family, KeyedStore store) => family switch
+    public static AIFunction Typed(string family, KeyedStore store) => family switch
     {
         "slot" => AIFunctionFactory.Create((int slot, StoreOp op, CancellationToken ct) => Run(op, "slot", slot, store, ct), "slot"),
         "guid" => AIFunctionFactory.Create((Guid guid, StoreOp op, CancellationToken ct) => Run(op, "guid", guid, store, ct), "guid"),
