@@ -107,15 +107,26 @@ public sealed class FilesystemProfileTests(FilesystemServerFixture server, ITest
     {
         // Issue 11: create_directory is mkdir -p, but only its own path was declared, so the write failed with ENOENT.
         string proj = $"proj-{Guid.NewGuid():N}";
-        var outcome = await _runner.RunThroughMiddlewareAsync(
-            [("create_directory", new() { ["path"] = proj + "/src" }), ("write_file", new() { ["path"] = proj + "/README.md", ["content"] = "hi" })],
-            server.Root,
-            o => Profile(o));
+        List<(string, Dictionary<string, object?>)> calls =
+            [("create_directory", new() { ["path"] = proj + "/src" }), ("write_file", new() { ["path"] = proj + "/README.md", ["content"] = "hi" })];
+        var outcome = await _runner.RunThroughMiddlewareAsync(calls, server.Root, o => Profile(o));
 
         Assert.Equal([0], outcome.Report!.Calls[1].Predecessors);
         Assert.All(outcome.Report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
         Assert.StartsWith("ok: ", outcome.Results[1], StringComparison.Ordinal);
         Assert.Equal("hi", File.ReadAllText(Path.Combine(server.Root, proj, "README.md")));
+
+        // The generic annotation mapping leaves the pair unordered: the write may run before the directory exists.
+        string other = $"proj-{Guid.NewGuid():N}";
+        var generic = await _runner.RunThroughMiddlewareAsync(
+            [("create_directory", new() { ["path"] = other + "/src" }), ("write_file", new() { ["path"] = other + "/README.md", ["content"] = "hi" })],
+            server.Root,
+            o =>
+            {
+                o.AddMcpToolAnnotations(m => m.MapArguments("fs:", "path", "paths", "source", "destination"));
+                o.KeyNormalizers["fs:"] = ResourceKeyNormalizers.FilePath(server.Root);
+            });
+        Assert.Empty(generic.Report!.Calls[1].Predecessors);
     }
 
     [Fact]

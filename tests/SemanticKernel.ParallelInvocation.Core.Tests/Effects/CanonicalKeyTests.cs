@@ -17,6 +17,8 @@ public sealed class CanonicalKeyTests
 
     public sealed record Point(int X, int Y, string? Label = null);
 
+    public sealed record Tagged(HashSet<string> Tags);
+
     private static AIFunction Typed<T>(string name = "f") => AIFunctionFactory.Create((T v) => v?.ToString(), name);
 
     [Theory]
@@ -35,6 +37,16 @@ public sealed class CanonicalKeyTests
     [InlineData("4", "\"4.00\"")]
     public void Double_TwoSpellingsOfOneValue_OneKey(string a, string b) =>
         Assert.Equal(Key(Typed<double>(), "n/{v}", "v", a), Key(Typed<double>(), "n/{v}", "v", b));
+
+    [Theory]
+    [InlineData("\" 4\"")]
+    [InlineData("\"4 \"")]
+    public void Int_StringTheJsonBinderRefuses_ReadByTheTypeConverterAsSemanticKernelDoes(string json) =>
+        Assert.Equal("n/4", Key(Typed<int>(), "n/{v}", "v", json));
+
+    [Fact]
+    public void Set_InsideAnObject_OrderDoesNotMatter() =>
+        Assert.Equal(Key(Typed<Tagged>(), "t/{v}", "v", """{"tags":["a","b"]}"""), Key(Typed<Tagged>(), "t/{v}", "v", """{"tags":["b","a"]}"""));
 
     [Fact]
     public void Decimal_Scale_DoesNotChangeTheKey()
@@ -130,6 +142,14 @@ public sealed class CanonicalKeyTests
         var options = new ParallelInvocationOptions().AddKeyCanonicalizer<Point>(p => $"{p.X},{p.Y}"); // the label does not matter
         Assert.Equal("p/1,2", Key(f, "p/{v}", "v", """{"x":1,"y":2,"label":"a"}""", options));
         Assert.Equal("p/1,2", Key(f, "p/{v}", "v", """{"x":1,"y":2,"label":"b"}""", new ParallelInvocationOptions().AddKeyCanonicalizer<Point>(p => $"{p.X},{p.Y}")));
+    }
+
+    [Fact]
+    public void UserCanonicalizer_AppliesToArrayElements()
+    {
+        var f = AIFunctionFactory.Create((Point[] points) => points.Length, "f");
+        var options = new ParallelInvocationOptions().Declare("f", FunctionEffects.Writing("p/{points}")).AddKeyCanonicalizer<Point>(p => $"{p.X},{p.Y}");
+        Assert.Equal(["w:p/1,2", "w:p/3,4"], Keys(options, f, new() { ["points"] = JsonDocument.Parse("""[{"x":1,"y":2,"label":"a"},{"Y":4,"X":3}]""").RootElement }));
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class KeyBindingErrorTests
     [Theory]
     [InlineData("4.5")]
     [InlineData("4e0")]
+    [InlineData("4.0")]
     [InlineData("\"four\"")]
     [InlineData("{\"a\":1}")]
     public async Task ExecuteAsync_ValueNotOfTheParameterType_RejectedWithTheArgumentNamed(string json)
