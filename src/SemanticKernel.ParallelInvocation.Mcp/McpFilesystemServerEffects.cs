@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
-using ModelContextProtocol.Client;
 
 namespace SemanticKernel.ParallelInvocation.Mcp;
 
@@ -57,21 +55,16 @@ internal sealed class McpFilesystemServerEffects : IFunctionEffectsProvider
     public FunctionEffects? GetEffects(AIFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        if ((function as McpClientTool ?? function.GetService(typeof(McpClientTool)) as McpClientTool) is not { } tool
+        if (McpTools.Find(function) is not { } tool
             || !Tools.TryGetValue(tool.ProtocolTool.Name, out var known))
         {
             return null;
         }
 
         // A server whose tool of that name takes other arguments is not this one.
-        var parameters = ParameterNames(tool.JsonSchema);
+        var parameters = McpTools.ParameterNames(tool.JsonSchema);
         return known.Arguments.All(parameters.Contains) ? known.Effects : null;
     }
 
     private static FunctionEffects ReadsPath() => FunctionEffects.Reading($"{Contents}{{path}}");
-
-    private static HashSet<string> ParameterNames(JsonElement schema) =>
-        schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
-            ? properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
-            : [];
 }
