@@ -62,9 +62,12 @@ internal sealed class KeyNormalizer
 
     private static string Join(IReadOnlyList<KeyPart> parts, Func<KeyPart, string> text)
     {
-        if (parts.Count == 1)
+        switch (parts.Count)
         {
-            return text(parts[0]);
+            case 1:
+                return text(parts[0]);
+            case 3:
+                return string.Concat(text(parts[0]), text(parts[1]), text(parts[2]));
         }
 
         var sb = new StringBuilder();

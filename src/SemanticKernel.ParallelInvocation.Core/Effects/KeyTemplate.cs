@@ -86,6 +86,18 @@ internal sealed class KeyTemplate
     /// <exception cref="KeyBindingException">An argument cannot be bound, or is nested too deeply.</exception>
     public void Expand(KeyArguments arguments, List<KeyPart[]> keys)
     {
+        if (_placeholders.Length == 0)
+        {
+            keys.Add([new KeyPart(_literals[0])]);
+            return;
+        }
+
+        if (_placeholders.Length == 1)
+        {
+            ExpandOne(arguments, keys);
+            return;
+        }
+
         var partials = new List<List<KeyPart>> { new() { new KeyPart(_literals[0]) } };
         for (int p = 0; p < _placeholders.Length; p++)
         {
@@ -102,9 +114,7 @@ internal sealed class KeyTemplate
             {
                 foreach (string v in values)
                 {
-                    // The legacy seam puts values in verbatim, as literal text.
-                    var value = arguments.Verbatim ? new KeyPart(v) : new KeyPart(v, IsValue: true, IsHierarchical: _hierarchical[p]);
-                    next.Add([.. prefix, value, new KeyPart(_literals[p + 1])]);
+                    next.Add([.. prefix, Value(arguments, v, p), new KeyPart(_literals[p + 1])]);
                 }
             }
 
@@ -113,4 +123,24 @@ internal sealed class KeyTemplate
 
         partials.ForEach(k => keys.Add([.. k]));
     }
+
+    /// <summary>The common case, one placeholder: no intermediate lists.</summary>
+    private void ExpandOne(KeyArguments arguments, List<KeyPart[]> keys)
+    {
+        IReadOnlyList<string>? values = arguments.Values(_placeholders[0]);
+        if (values is null || values.Count > MaxKeysPerTemplate)
+        {
+            keys.Add([new KeyPart(_literals[0])]);
+            return;
+        }
+
+        foreach (string v in values)
+        {
+            keys.Add([new KeyPart(_literals[0]), Value(arguments, v, 0), new KeyPart(_literals[1])]);
+        }
+    }
+
+    /// <summary>A placeholder's value as a key part; the legacy test seam puts values in verbatim, as literal text.</summary>
+    private KeyPart Value(KeyArguments arguments, string value, int placeholder) =>
+        arguments.Verbatim ? new KeyPart(value) : new KeyPart(value, IsValue: true, IsHierarchical: _hierarchical[placeholder]);
 }

@@ -23,6 +23,11 @@ internal static class ParameterBinder
             return raw;
         }
 
+        if (type == typeof(string) && raw is JsonElement { ValueKind: JsonValueKind.String } json)
+        {
+            return json.GetString(); // what the serializer's string converter reads
+        }
+
         JsonTypeInfo info;
         try
         {
