@@ -113,6 +113,13 @@ public sealed class ParallelInvocationOptions
     [System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
     public IDictionary<string, Func<string, string>> KeyNormalizers { get; } = new Dictionary<string, Func<string, string>>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets the canonical key text for argument values of your own types, by type: where a key template takes an argument whose bound
+    /// value (or an element, or a property of it) is of exactly that type, the key holds the function's text for it, so that values you
+    /// consider equal (e.g. <c>Money(4.00, "eur")</c> and <c>Money(4, "EUR")</c>) give one key. Use <see cref="AddKeyCanonicalizer{T}"/>.
+    /// </summary>
+    public IDictionary<Type, Func<object, string>> KeyCanonicalizers { get; } = new Dictionary<Type, Func<object, string>>();
+
     /// <summary>Gets the providers asked, in order, for functions that are neither registered nor attributed.</summary>
     [System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
     public IList<IFunctionEffectsProvider> EffectsProviders { get; } = new List<IFunctionEffectsProvider>();
@@ -139,6 +146,18 @@ public sealed class ParallelInvocationOptions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
         Functions[functionName] = effects ?? throw new ArgumentNullException(nameof(effects));
+        return this;
+    }
+
+    /// <summary>Registers the canonical key text for values of type <typeparamref name="T"/> (see <see cref="KeyCanonicalizers"/>).</summary>
+    /// <typeparam name="T">The argument type, matched exactly (not its subtypes).</typeparam>
+    /// <param name="canonicalize">Gives one text for all values you consider equal; it must be deterministic and thread-safe, and never return null.</param>
+    /// <returns>These options, for chaining.</returns>
+    public ParallelInvocationOptions AddKeyCanonicalizer<T>(Func<T, string> canonicalize)
+        where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(canonicalize);
+        KeyCanonicalizers[typeof(T)] = value => canonicalize((T)value);
         return this;
     }
 
@@ -181,6 +200,14 @@ public sealed class ParallelInvocationOptions
             if (normalizer is null)
             {
                 errors.Add($"key normaliser '{prefix}' is null.");
+            }
+        }
+
+        foreach (var (type, canonicalize) in KeyCanonicalizers)
+        {
+            if (canonicalize is null)
+            {
+                errors.Add($"key canonicaliser for {type}: the function is null.");
             }
         }
 

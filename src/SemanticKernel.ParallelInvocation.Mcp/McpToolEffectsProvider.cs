@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ModelContextProtocol.Client;
 
@@ -36,21 +35,16 @@ public sealed class McpToolEffectsProvider : IFunctionEffectsProvider
     public FunctionEffects? GetEffects(AIFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        if ((function as McpClientTool ?? function.GetService(typeof(McpClientTool)) as McpClientTool) is not { } tool
+        if (McpTools.Find(function) is not { } tool
             || tool.ProtocolTool.Annotations is not { } annotations
             || _ignored.Contains(function.Name))
         {
             return null;
         }
 
-        var parameters = ParameterNames(tool.JsonSchema);
+        var parameters = McpTools.ParameterNames(tool.JsonSchema);
         string[] keys = [.. _templates.Where(t => parameters.Contains(t.Key)).Select(t => t.Value)];
         var effects = annotations.ReadOnlyHint == true ? FunctionEffects.Reading(keys) : FunctionEffects.Writing(keys);
         return annotations.IdempotentHint == true ? effects.AsIdempotent() : effects;
     }
-
-    private static HashSet<string> ParameterNames(JsonElement schema) =>
-        schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
-            ? properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
-            : [];
 }

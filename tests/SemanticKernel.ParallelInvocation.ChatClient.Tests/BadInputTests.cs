@@ -65,35 +65,35 @@ public sealed class BadInputTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task GetResponse_DuplicateCallIds_SecondGetsErrorResult(bool streaming)
+    public async Task GetResponse_DuplicateCallIds_BothRunAndAreAnsweredInEmittedOrder(bool streaming)
     {
+        // As FunctionInvokingChatClient (see the Core tests' SequentialLoopDefaultsTests for the side-by-side control).
         var model = new ScriptedChatClient().Then(Calls(Call("same", "echo", new { s = "1" }), Call("same", "echo", new { s = "2" }))).Then(Text("done"));
         using var client = model.AsParallelFunctionInvoking();
 
         await RunAsync(client, streaming, With(Echo));
 
         var results = ToolMessageSent(model, 1).Contents.Cast<FunctionResultContent>().ToList();
-        Assert.Equal(2, results.Count);
-        Assert.Equal("1", results[0].Result?.ToString());
-        Assert.Contains("already used", results[1].Result?.ToString());
+        Assert.Equal(["same", "same"], results.Select(r => r.CallId));
+        Assert.Equal(["1", "2"], results.Select(r => r.Result?.ToString()));
     }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task GetResponse_EmptyCallId_RejectedWithoutRunning(bool streaming)
+    public async Task GetResponse_EmptyCallIds_RunAndAreAnsweredInEmittedOrder(bool streaming)
     {
         int runs = 0;
         var counted = AIFunctionFactory.Create(() => ++runs, "counted");
-        var model = new ScriptedChatClient().Then(Calls(Call("", "counted"), Call("c2", "counted"))).Then(Text("done"));
+        var model = new ScriptedChatClient().Then(Calls(Call("", "counted"), Call("c2", "counted"), Call("", "counted"))).Then(Text("done"));
         using var client = model.AsParallelFunctionInvoking();
 
         await RunAsync(client, streaming, With(counted));
 
-        Assert.Equal(1, runs);
+        Assert.Equal(3, runs);
         var results = ToolMessageSent(model, 1).Contents.Cast<FunctionResultContent>().ToList();
-        Assert.Equal(["", "c2"], results.Select(r => r.CallId));
-        Assert.Contains("has no call id", results[0].Result?.ToString());
+        Assert.Equal(["", "c2", ""], results.Select(r => r.CallId));
+        Assert.All(results, r => Assert.Null(r.Exception));
     }
 
     [Theory]

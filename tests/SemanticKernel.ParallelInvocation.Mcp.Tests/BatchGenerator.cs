@@ -50,22 +50,5 @@ public static class BatchGenerator
     }
 
     /// <summary>Replaces <c>{dir}</c> in every string argument (also inside arrays and edit objects).</summary>
-    public static Dictionary<string, object?> In(Dictionary<string, object?> arguments, string dir)
-    {
-        object? Map(object? value) => value switch
-        {
-            string s => s.Replace("{dir}", dir, StringComparison.Ordinal),
-            string[] a => Array.ConvertAll(a, s => (string)Map(s)!),
-            Dictionary<string, object?>[] edits => Array.ConvertAll(edits, e => In(e, dir)),
-            _ => value,
-        };
-
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value) in arguments)
-        {
-            result[key] = Map(value);
-        }
-
-        return result;
-    }
+    public static Dictionary<string, object?> In(Dictionary<string, object?> arguments, string dir) => AliasBatchGenerator.In(arguments, dir, rel: "{rel}");
 }

@@ -8,12 +8,12 @@ using System.Text.Json.Nodes;
 namespace SemanticKernel.ParallelInvocation.Mcp.Tests;
 
 /// <summary>
-/// Comparable forms of tool results and directory trees. The batch directory becomes <c>{dir}</c>, and listing order (the order
+/// Comparable forms of tool results and directory trees. The batch directory becomes <c>{dir}</c> (its name, <c>{rel}</c>), and listing order (the order
 /// <c>readdir</c> happens to return) is sorted away: it is not part of what a call observes about the state.
 /// </summary>
 public static class Canonical
 {
-    public static string Result(object? result, bool failed, string dir)
+    public static string Result(object? result, bool failed, string dir, string? rel = null)
     {
         if (failed)
         {
@@ -22,12 +22,12 @@ public static class Canonical
 
         if (result is not JsonElement { ValueKind: JsonValueKind.Object } element)
         {
-            return Text(result?.ToString() ?? "null", dir);
+            return Text(result?.ToString() ?? "null", dir, rel);
         }
 
         bool isError = element.TryGetProperty("isError", out var e) && e.ValueKind == JsonValueKind.True;
         var texts = element.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array
-            ? content.EnumerateArray().Select(c => c.TryGetProperty("text", out var t) ? Text(t.GetString() ?? "", dir) : c.GetRawText())
+            ? content.EnumerateArray().Select(c => c.TryGetProperty("text", out var t) ? Text(t.GetString() ?? "", dir, rel) : c.GetRawText())
             : [];
         return (isError ? "error: " : "ok: ") + string.Join("\n--\n", texts);
     }
@@ -44,9 +44,14 @@ public static class Canonical
         return sb.ToString();
     }
 
-    private static string Text(string text, string dir)
+    private static string Text(string text, string dir, string? rel)
     {
         text = text.Replace(dir, "{dir}", StringComparison.Ordinal);
+        if (rel is not null)
+        {
+            text = text.Replace(rel, "{rel}", StringComparison.Ordinal);
+        }
+
         string trimmed = text.TrimStart();
         if (trimmed.StartsWith('[') || trimmed.StartsWith('{'))
         {

@@ -9,7 +9,8 @@ namespace SemanticKernel.ParallelInvocation.Mcp.Tests;
 
 /// <summary>
 /// One real <c>@modelcontextprotocol/server-filesystem</c> process (pinned in tests/mcp-server, installed by test.sh with npm ci) over
-/// stdio, allowed to touch one fresh temporary directory; tests work in their own subdirectories of it.
+/// stdio, allowed to touch one fresh temporary directory, which is also the server's home directory (so <c>~/</c> paths land in it);
+/// tests work in their own subdirectories of it. Shared by every test class of the collection.
 /// </summary>
 public sealed class FilesystemServerFixture : IAsyncLifetime
 {
@@ -32,6 +33,7 @@ public sealed class FilesystemServerFixture : IAsyncLifetime
             Command = "node",
             Arguments = [FindEntryPoint(), Root],
             WorkingDirectory = Root,
+            EnvironmentVariables = new Dictionary<string, string?> { ["HOME"] = Root },
         });
         Client = await McpClient.CreateAsync(transport);
         Tools = [.. await Client.ListToolsAsync()];
@@ -66,4 +68,11 @@ public sealed class FilesystemServerFixture : IAsyncLifetime
 
         throw new InvalidOperationException($"{EntryPoint} was not found above {AppContext.BaseDirectory}: run ./test.sh (it runs npm ci --prefix tests/mcp-server).");
     }
+}
+
+/// <summary>The test classes that share one filesystem server process.</summary>
+[CollectionDefinition(Name)]
+public sealed class FilesystemServerCollection : ICollectionFixture<FilesystemServerFixture>
+{
+    public const string Name = "filesystem server";
 }

@@ -7,15 +7,16 @@ using ModelContextProtocol.Protocol;
 namespace SemanticKernel.ParallelInvocation.Mcp.Tests;
 
 /// <summary>Classification of the real filesystem server's tools from their annotations.</summary>
-public sealed class McpToolEffectsProviderTests(FilesystemServerFixture server) : IClassFixture<FilesystemServerFixture>
+[Collection(FilesystemServerCollection.Name)]
+public sealed class McpToolEffectsProviderTests(FilesystemServerFixture server)
 {
     private readonly McpToolEffectsProvider _provider = new(new McpToolEffectsOptions().MapArguments("fs:", "path", "paths", "source", "destination"));
 
     [Theory]
-    [InlineData("read_text_file", "fs:{path}")]
-    [InlineData("list_directory", "fs:{path}")]
-    [InlineData("directory_tree", "fs:{path}")]
-    [InlineData("read_multiple_files", "fs:{paths}")]
+    [InlineData("read_text_file", "fs:{*path}")]
+    [InlineData("list_directory", "fs:{*path}")]
+    [InlineData("directory_tree", "fs:{*path}")]
+    [InlineData("read_multiple_files", "fs:{*paths}")]
     public void GetEffects_ReadOnlyHint_ReadsTheMappedArguments(string tool, string key)
     {
         var effects = _provider.GetEffects(server.Tool(tool));
@@ -30,7 +31,7 @@ public sealed class McpToolEffectsProviderTests(FilesystemServerFixture server) 
     {
         var effects = _provider.GetEffects(server.Tool("move_file"))!;
 
-        Assert.Equal(["fs:{destination}", "fs:{source}"], effects.WriteKeys.Order());
+        Assert.Equal(["fs:{*destination}", "fs:{*source}"], effects.WriteKeys.Order());
         Assert.False(effects.IsIdempotent);
     }
 
@@ -39,7 +40,7 @@ public sealed class McpToolEffectsProviderTests(FilesystemServerFixture server) 
     {
         var effects = _provider.GetEffects(server.Tool("write_file"))!;
 
-        Assert.Equal(["fs:{path}"], effects.WriteKeys);
+        Assert.Equal(["fs:{*path}"], effects.WriteKeys);
         Assert.True(effects.IsIdempotent);
     }
 

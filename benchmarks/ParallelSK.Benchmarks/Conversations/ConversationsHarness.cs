@@ -20,10 +20,10 @@ internal static class ConversationsHarness
 {
     private static readonly ToolDef[] Tools =
     [
-        new("get_price", SimKind.Read, FunctionEffects.Reading("{key}")),
-        new("get_profile", SimKind.Read, FunctionEffects.Reading("{key}")),
-        new("add_to_cart", SimKind.Increment, FunctionEffects.Writing("{key}")),
-        new("get_cart", SimKind.Read, FunctionEffects.Reading("{key}")),
+        new("get_price", SimKind.Read, FunctionEffects.Reading("{*key}")),
+        new("get_profile", SimKind.Read, FunctionEffects.Reading("{*key}")),
+        new("add_to_cart", SimKind.Increment, FunctionEffects.Writing("{*key}")),
+        new("get_cart", SimKind.Read, FunctionEffects.Reading("{*key}")),
     ];
 
     public static async Task<int> RunAsync(string[] args)

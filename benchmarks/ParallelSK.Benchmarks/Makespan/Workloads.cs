@@ -6,14 +6,14 @@ namespace ParallelSK.Benchmarks.Makespan;
 /// <summary>The workload shapes of the makespan harness.</summary>
 internal static class Workloads
 {
-    private static readonly ToolDef Weather = new("get_weather", SimKind.Read, FunctionEffects.Reading("{key}"));
-    private static readonly ToolDef StockPrice = new("get_stock_price", SimKind.Read, FunctionEffects.Reading("{key}"));
-    private static readonly ToolDef ExchangeRate = new("get_exchange_rate", SimKind.Read, FunctionEffects.Reading("{key}"));
-    private static readonly ToolDef GetBalance = new("get_balance", SimKind.Read, FunctionEffects.Reading("{key}"));
-    private static readonly ToolDef Deposit = new("deposit", SimKind.Increment, FunctionEffects.Writing("{key}"));
-    private static readonly ToolDef ReadFile = new("read_file", SimKind.Read, FunctionEffects.Reading("{key}"));
-    private static readonly ToolDef WriteFile = new("write_file", SimKind.Increment, FunctionEffects.Writing("{key}"));
-    private static readonly ToolDef ListDir = new("list_dir", SimKind.List, FunctionEffects.Reading("{key}"));
+    private static readonly ToolDef Weather = new("get_weather", SimKind.Read, FunctionEffects.Reading("{*key}"));
+    private static readonly ToolDef StockPrice = new("get_stock_price", SimKind.Read, FunctionEffects.Reading("{*key}"));
+    private static readonly ToolDef ExchangeRate = new("get_exchange_rate", SimKind.Read, FunctionEffects.Reading("{*key}"));
+    private static readonly ToolDef GetBalance = new("get_balance", SimKind.Read, FunctionEffects.Reading("{*key}"));
+    private static readonly ToolDef Deposit = new("deposit", SimKind.Increment, FunctionEffects.Writing("{*key}"));
+    private static readonly ToolDef ReadFile = new("read_file", SimKind.Read, FunctionEffects.Reading("{*key}"));
+    private static readonly ToolDef WriteFile = new("write_file", SimKind.Increment, FunctionEffects.Writing("{*key}"));
+    private static readonly ToolDef ListDir = new("list_dir", SimKind.List, FunctionEffects.Reading("{*key}"));
     private static readonly ToolDef Search = new("search", SimKind.RateLimited, FunctionEffects.Reading("api/search").InConcurrencyGroup("search"));
     private static readonly ToolDef Checkpoint = new("checkpoint_all", SimKind.Checkpoint, FunctionEffects.Exclusive);
 

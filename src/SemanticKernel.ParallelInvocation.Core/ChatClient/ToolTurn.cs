@@ -127,7 +127,7 @@ internal sealed class ToolTurn
             };
         }
 
-        var batch = new ToolCallBatch(requests) { RequireCallIds = true, IncludeDetailedErrors = scope.IncludeDetailedErrors };
+        var batch = new ToolCallBatch(requests) { IncludeDetailedErrors = scope.IncludeDetailedErrors };
         foreach (string diagnostic in diagnostics)
         {
             batch.Diagnostics.Add(diagnostic);

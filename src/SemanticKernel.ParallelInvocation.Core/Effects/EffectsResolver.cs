@@ -17,6 +17,7 @@ internal sealed class EffectsResolver
     private readonly Dictionary<string, FunctionEffects> _registered;
     private readonly IFunctionEffectsProvider[] _providers;
     private readonly UndeclaredFunctionPolicy _policy;
+    private readonly ValueCanonicalizer _canonicalizer;
     private readonly ConditionalWeakTable<AIFunction, ConcurrentDictionary<string, ResolvedEffects>> _cache = new();
 
     public EffectsResolver(ParallelInvocationOptions options)
@@ -24,10 +25,18 @@ internal sealed class EffectsResolver
         _registered = new Dictionary<string, FunctionEffects>(options.Functions, StringComparer.Ordinal);
         _providers = [.. options.EffectsProviders];
         _policy = options.UndeclaredFunctions;
+        _canonicalizer = options.KeyCanonicalizers.Count == 0 ? ValueCanonicalizer.Default : new ValueCanonicalizer(options.KeyCanonicalizers);
         Normalizer = new KeyNormalizer(options.KeyNormalizers);
     }
 
     public KeyNormalizer Normalizer { get; }
+
+    /// <summary>
+    /// Gets or sets a test seam: when set, every placeholder's values come from this function and go into keys verbatim, bypassing
+    /// binding, canonical values and escaping. Tests use it to run the engine with an older binding (the raw JSON spelling) and show
+    /// that their generators catch it. Set it before the first call is resolved.
+    /// </summary>
+    internal Func<object?, IReadOnlyList<string>?>? ValuesOverride { get; set; }
 
     /// <summary>Resolves the declaration of <paramref name="function"/> as called by <paramref name="callName"/>.</summary>
     /// <exception cref="ParallelInvocationConfigurationException">The declaration is invalid for this function.</exception>
@@ -68,7 +77,18 @@ internal sealed class EffectsResolver
         HashSet<string>? parameters = ParameterNames(function);
         var reads = Parse(effects.ReadKeys, owner, parameters, errors);
         var writes = Parse(effects.WriteKeys, owner, parameters, errors);
-        return errors.Count > before ? null : new ResolvedEffects(effects, source, reads, writes);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        var shapes = new Dictionary<string, ArgumentShape>(StringComparer.Ordinal);
+        foreach (string name in reads.Concat(writes).SelectMany(static t => t.ArgumentNames))
+        {
+            shapes.TryAdd(name, ArgumentShape.For(function, name, _canonicalizer));
+        }
+
+        return new ResolvedEffects(effects, source, reads, writes, shapes) { ValuesOverride = ValuesOverride };
     }
 
     private (FunctionEffects, EffectsSource) Find(AIFunction function, string callName, List<string> errors)

@@ -10,8 +10,10 @@ namespace SemanticKernel.ParallelInvocation;
 /// <remarks>
 /// <para>
 /// Keys are paths of segments separated by <c>/</c> (<c>orders/42</c>, <c>fs:/data/a.txt</c>) and may be templates over the
-/// function's arguments: <c>orders/{orderId}</c>, or <c>fs:{paths}</c> with one key per element of an array argument.
-/// The empty key, <see cref="Everything"/>, stands for every resource. Two calls conflict when a key one writes is an
+/// function's arguments: <c>orders/{orderId}</c>, or <c>fs:{paths}</c> with one key per element of an array argument. A placeholder
+/// takes the value the function receives (bound to its parameter's type, or read by its JSON schema) in one canonical spelling, as
+/// exactly one escaped segment; <c>{*name}</c> lets <c>/</c> in the value separate segments, and under a
+/// <see cref="ResourceKeyNormalizers.FilePath"/> prefix values are paths. The empty key, <see cref="Everything"/>, stands for every resource. Two calls conflict when a key one writes is an
 /// ancestor-or-equal (segment-wise) of a key the other reads or writes; conflicting calls keep the order the model emitted them in.
 /// </para>
 /// <para>Instances are immutable and thread-safe; the <c>With…</c> methods return new instances.</para>

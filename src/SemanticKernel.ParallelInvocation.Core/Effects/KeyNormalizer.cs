@@ -1,27 +1,81 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 
 namespace SemanticKernel.ParallelInvocation.Effects;
 
-/// <summary>Applies the normaliser of the longest matching prefix to expanded keys.</summary>
+/// <summary>
+/// Turns expanded keys into <see cref="ResourceKey"/>s, applying the normaliser of the longest matching prefix. A path normaliser
+/// (<see cref="ResourceKeyNormalizers.FilePath"/>) gets the argument values as paths, verbatim; any other normaliser, and a key with
+/// none, gets them escaped, one segment each (<see cref="KeySegments"/>).
+/// </summary>
 internal sealed class KeyNormalizer
 {
-    private readonly KeyValuePair<string, Func<string, string>>[] _byPrefix;
+    private readonly (string Prefix, Func<string, string> Normalize, FilePathNormalizer? Path)[] _byPrefix;
 
     public KeyNormalizer(IEnumerable<KeyValuePair<string, Func<string, string>>> normalizers) =>
-        _byPrefix = normalizers.OrderByDescending(p => p.Key.Length).ToArray();
+        _byPrefix = normalizers
+            .OrderByDescending(p => p.Key.Length)
+            .Select(p => (p.Key, p.Value, p.Value.Target as FilePathNormalizer))
+            .ToArray();
 
-    public ResourceKey Normalize(string key)
+    /// <summary>Normalises a key given as text (no argument values in it).</summary>
+    public ResourceKey Normalize(string key) => Normalize([new KeyPart(key)]);
+
+    public ResourceKey Normalize(IReadOnlyList<KeyPart> parts)
     {
-        foreach (var (prefix, normalize) in _byPrefix)
+        string escaped = Join(parts, static p => p.Escaped);
+        foreach (var (prefix, normalize, path) in _byPrefix)
         {
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            if (!escaped.StartsWith(prefix, StringComparison.Ordinal))
             {
-                return ResourceKey.Parse(prefix + normalize(key[prefix.Length..]));
+                continue;
             }
+
+            if (path is null)
+            {
+                return ResourceKey.Parse(prefix + normalize(escaped[prefix.Length..]));
+            }
+
+            if (parts[0] is { IsValue: false } first && first.Text.Length >= prefix.Length)
+            {
+                var rest = new KeyPart[parts.Count];
+                rest[0] = first with { Text = first.Text[prefix.Length..] };
+                for (int i = 1; i < parts.Count; i++)
+                {
+                    rest[i] = parts[i];
+                }
+
+                return ResourceKey.Parse(prefix + path.Normalize(rest));
+            }
+
+            // The prefix reaches into a value: the whole rest of the key is one path.
+            string verbatim = Join(parts, static p => p.Text);
+            return verbatim.StartsWith(prefix, StringComparison.Ordinal)
+                ? ResourceKey.Parse(prefix + path.Normalize(verbatim[prefix.Length..]))
+                : ResourceKey.Parse(prefix);
         }
 
-        return ResourceKey.Parse(key);
+        return ResourceKey.Parse(escaped);
+    }
+
+    private static string Join(IReadOnlyList<KeyPart> parts, Func<KeyPart, string> text)
+    {
+        switch (parts.Count)
+        {
+            case 1:
+                return text(parts[0]);
+            case 3:
+                return string.Concat(text(parts[0]), text(parts[1]), text(parts[2]));
+        }
+
+        var sb = new StringBuilder();
+        foreach (var part in parts)
+        {
+            sb.Append(text(part));
+        }
+
+        return sb.ToString();
     }
 }

@@ -1,15 +1,12 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace SemanticKernel.ParallelInvocation.Effects;
 
 /// <summary>
 /// A parsed key template such as <c>orders/{orderId}/lines/{lineIds}</c>. Expanding it over a call's arguments gives one key per
-/// combination of values (an array argument gives one value per element).
+/// combination of values (an array argument gives one value per element). A placeholder's value is one segment, escaped
+/// (<see cref="KeySegments"/>); a <c>{*name}</c> placeholder's value may span segments (its <c>/</c> separates them).
 /// </summary>
 /// <remarks>
 /// Conservative by construction: a placeholder whose argument is missing or null, or an expansion past
@@ -21,12 +18,14 @@ internal sealed class KeyTemplate
 
     private readonly string[] _literals;       // n + 1 literal parts around n placeholders
     private readonly string[] _placeholders;   // argument names
+    private readonly bool[] _hierarchical;     // {*name}
 
-    private KeyTemplate(string text, string[] literals, string[] placeholders)
+    private KeyTemplate(string text, string[] literals, string[] placeholders, bool[] hierarchical)
     {
         Text = text;
         _literals = literals;
         _placeholders = placeholders;
+        _hierarchical = hierarchical;
     }
 
     public string Text { get; }
@@ -38,6 +37,7 @@ internal sealed class KeyTemplate
     {
         var literals = new List<string>();
         var names = new List<string>();
+        var hierarchical = new List<bool>();
         var current = new StringBuilder();
         for (int i = 0; i < text.Length; i++)
         {
@@ -63,6 +63,8 @@ internal sealed class KeyTemplate
             }
 
             string name = text.Substring(i + 1, close - i - 1).Trim();
+            bool spans = name.StartsWith('*');
+            name = spans ? name[1..].Trim() : name;
             if (name.Length == 0)
             {
                 errors.Add($"{owner}: key template '{text}' has an empty placeholder '{{}}'.");
@@ -72,108 +74,73 @@ internal sealed class KeyTemplate
             literals.Add(current.ToString());
             current.Clear();
             names.Add(name);
+            hierarchical.Add(spans);
             i = close;
         }
 
         literals.Add(current.ToString());
-        return new KeyTemplate(text, [.. literals], [.. names]);
+        return new KeyTemplate(text, [.. literals], [.. names], [.. hierarchical]);
     }
 
-    /// <summary>Expands the template over the arguments, adding each key (before normalisation) to <paramref name="keys"/>.</summary>
-    public void Expand(IReadOnlyDictionary<string, object?> arguments, List<string> keys)
+    /// <summary>Expands the template over a call's arguments, adding each key (before normalisation) to <paramref name="keys"/>.</summary>
+    /// <exception cref="KeyBindingException">An argument cannot be bound, or is nested too deeply.</exception>
+    public void Expand(KeyArguments arguments, List<KeyPart[]> keys)
     {
         if (_placeholders.Length == 0)
         {
-            keys.Add(_literals[0]);
+            keys.Add([new KeyPart(_literals[0])]);
             return;
         }
 
-        var partials = new List<string> { _literals[0] };
+        if (_placeholders.Length == 1)
+        {
+            ExpandOne(arguments, keys);
+            return;
+        }
+
+        var partials = new List<List<KeyPart>> { new() { new KeyPart(_literals[0]) } };
         for (int p = 0; p < _placeholders.Length; p++)
         {
-            List<string>? values = arguments.TryGetValue(_placeholders[p], out object? raw) ? Values(raw) : null;
+            IReadOnlyList<string>? values = arguments.Values(_placeholders[p]);
             if (values is null || (long)partials.Count * values.Count > MaxKeysPerTemplate)
             {
                 // Unknown value or too many combinations: stop at the literal prefix, an ancestor of every possible key.
-                keys.AddRange(partials);
+                partials.ForEach(k => keys.Add([.. k]));
                 return;
             }
 
-            var next = new List<string>(partials.Count * values.Count);
-            foreach (string prefix in partials)
+            var next = new List<List<KeyPart>>(partials.Count * values.Count);
+            foreach (var prefix in partials)
             {
                 foreach (string v in values)
                 {
-                    next.Add(prefix + v + _literals[p + 1]);
+                    next.Add([.. prefix, Value(arguments, v, p), new KeyPart(_literals[p + 1])]);
                 }
             }
 
             partials = next;
         }
 
-        keys.AddRange(partials);
+        partials.ForEach(k => keys.Add([.. k]));
     }
 
-    /// <summary>The scalar values of an argument: one for a scalar, one per element for an array; null when unknown.</summary>
-    private static List<string>? Values(object? raw)
+    /// <summary>The common case, one placeholder: no intermediate lists.</summary>
+    private void ExpandOne(KeyArguments arguments, List<KeyPart[]> keys)
     {
-        switch (raw)
+        IReadOnlyList<string>? values = arguments.Values(_placeholders[0]);
+        if (values is null || values.Count > MaxKeysPerTemplate)
         {
-            case null:
-                return null;
-            case string s:
-                return [s];
-            case JsonElement e:
-                return JsonValues(e);
-            case IEnumerable sequence when raw is not IDictionary:
-                var list = new List<string>();
-                foreach (object? item in sequence)
-                {
-                    var inner = Values(item);
-                    if (inner is null)
-                    {
-                        return null;
-                    }
+            keys.Add([new KeyPart(_literals[0])]);
+            return;
+        }
 
-                    list.AddRange(inner);
-                }
-
-                return list;
-            case IFormattable f:
-                return [f.ToString(null, CultureInfo.InvariantCulture)];
-            default:
-                return [raw.ToString() ?? string.Empty];
+        foreach (string v in values)
+        {
+            keys.Add([new KeyPart(_literals[0]), Value(arguments, v, 0), new KeyPart(_literals[1])]);
         }
     }
 
-    private static List<string>? JsonValues(JsonElement e)
-    {
-        switch (e.ValueKind)
-        {
-            case JsonValueKind.String:
-                return [e.GetString()!];
-            case JsonValueKind.Number:
-            case JsonValueKind.True:
-            case JsonValueKind.False:
-                return [e.GetRawText()];
-            case JsonValueKind.Array:
-                var list = new List<string>();
-                foreach (var item in e.EnumerateArray())
-                {
-                    var inner = JsonValues(item);
-                    if (inner is null)
-                    {
-                        return null;
-                    }
-
-                    list.AddRange(inner);
-                }
-
-                return list;
-            case JsonValueKind.Object:
-                return [e.GetRawText()];
-            default:
-                return null;
-        }
-    }
+    /// <summary>A placeholder's value as a key part; the legacy test seam puts values in verbatim, as literal text.</summary>
+    private KeyPart Value(KeyArguments arguments, string value, int placeholder) =>
+        arguments.Verbatim ? new KeyPart(value) : new KeyPart(value, IsValue: true, IsHierarchical: _hierarchical[placeholder]);
 }

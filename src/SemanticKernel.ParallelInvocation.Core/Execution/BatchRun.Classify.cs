@@ -13,7 +13,6 @@ internal sealed partial class BatchRun
     private PlanInput[] Classify()
     {
         var inputs = new PlanInput[_outcomes.Length];
-        var firstById = new Dictionary<string, int>(StringComparer.Ordinal);
         var normalizer = _executor.Resolver.Normalizer;
         List<string>? configurationErrors = null;
         for (int i = 0; i < _outcomes.Length; i++)
@@ -27,18 +26,8 @@ internal sealed partial class BatchRun
                 continue;
             }
 
-            if (request.CallId.Length == 0 && _batch.RequireCallIds)
-            {
-                outcome.ErrorMessage = $"Error: call #{i} ('{request.Name}') has no call id, so its result could not be matched to it; it did not run. Give every call its own id.";
-                continue;
-            }
-
-            if (request.CallId.Length > 0 && !firstById.TryAdd(request.CallId, i))
-            {
-                outcome.ErrorMessage = $"Error: call id '{request.CallId}' was already used by call #{firstById[request.CallId]} in this turn; this call did not run. Give every call its own id.";
-                continue;
-            }
-
+            // Calls without an id, or with an id an earlier call has, run like any other, as in FunctionInvokingChatClient's loop:
+            // each gets its own outcome in emitted order, and hosts answer them by position.
             if (request.Function is null)
             {
                 outcome.ErrorMessage = $"Error: there is no function named '{request.Name}'. Call only the functions you were given.";
@@ -66,9 +55,15 @@ internal sealed partial class BatchRun
             try
             {
                 var (reads, writes) = effects.Bind(request.Arguments, normalizer);
-                inputs[i] = new PlanInput(reads, writes);
+                inputs[i] = new PlanInput(reads, writes) { OrdersOnly = effects.Source == EffectsSource.DefaultPolicy };
                 outcome.ReadKeys = [.. ResourceKey.Describe(reads)];
                 outcome.WriteKeys = [.. ResourceKey.Describe(writes)];
+            }
+            catch (KeyBindingException ex)
+            {
+                outcome.Exception = ex;
+                outcome.ErrorMessage = $"Error: the call to '{request.Name}' did not run: {ex.Message} Send values that match the function's parameters.";
+                continue;
             }
             catch (Exception ex)
             {

@@ -29,12 +29,6 @@ public sealed class ToolCallBatch
     public IList<string> Diagnostics { get; } = new List<string>();
 
     /// <summary>
-    /// Gets a value indicating whether a call with an empty id is rejected instead of run: set by hosts whose protocol matches results to
-    /// calls by id (the chat-client middleware), where a result without an id could never reach the model.
-    /// </summary>
-    internal bool RequireCallIds { get; init; }
-
-    /// <summary>
     /// Gets whether failed calls' messages for the model include the exception, for this batch; <see langword="null"/> (the default) uses
     /// <see cref="ParallelInvocationOptions.IncludeDetailedErrors"/>. The chat-client middleware passes its own <c>IncludeDetailedErrors</c>.
     /// </summary>

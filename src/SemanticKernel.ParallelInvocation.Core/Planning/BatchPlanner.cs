@@ -17,19 +17,65 @@ namespace SemanticKernel.ParallelInvocation.Planning;
 /// O(calls × keys per call × key depth + edges), with no all-pairs scan.
 /// </para>
 /// <para>A key is either written or read; a write implies a read of the same key.</para>
+/// <para>
+/// Undeclared calls (<see cref="PlanInput.OrdersOnly"/>) are ordered like any other, but their edges are
+/// <see cref="DependencyKind.Order"/>, which never skips: as in a plain sequential loop, every such call runs, and its failure skips
+/// nothing. The skipping kinds between declared calls come from a second pass without the undeclared calls, so that an undeclared
+/// call that dominates a failed write cannot hide it from the declared calls after it. Batches without undeclared calls take one pass.
+/// </para>
 /// </remarks>
 internal static class BatchPlanner
 {
     public static ExecutionPlan Plan(IReadOnlyList<PlanInput> calls)
     {
         ArgumentNullException.ThrowIfNull(calls);
+        var all = Pass(calls, declaredOnly: false);
+        bool anyUndeclared = false, anyDeclared = false;
+        foreach (var call in calls)
+        {
+            anyUndeclared |= call.OrdersOnly && !call.IsUnordered;
+            anyDeclared |= !call.OrdersOnly && !call.IsUnordered;
+        }
+
+        if (!anyUndeclared)
+        {
+            return new ExecutionPlan(all);
+        }
+
+        // Edges that touch an undeclared call only order. Among declared calls, the kinds come from a pass without the undeclared ones:
+        // an undeclared call that dominates a failed write in the first pass must not hide that write from the calls after it.
+        var declared = anyDeclared ? Pass(calls, declaredOnly: true) : null;
+        var merged = new Dictionary<int, DependencyKind>();
+        for (int c = 0; c < calls.Count; c++)
+        {
+            merged.Clear();
+            foreach (var d in all[c])
+            {
+                bool orderOnly = d.Kind != DependencyKind.Data && (calls[c].OrdersOnly || calls[d.Predecessor].OrdersOnly);
+                merged[d.Predecessor] = orderOnly ? DependencyKind.Order : d.Kind;
+            }
+
+            foreach (var d in declared?[c] ?? [])
+            {
+                Add(merged, d.Predecessor, d.Kind);
+            }
+
+            all[c] = Sorted(merged);
+        }
+
+        return new ExecutionPlan(all);
+    }
+
+    /// <summary>One pass over the batch's keys; with <paramref name="declaredOnly"/>, undeclared calls take no part.</summary>
+    private static Dependency[][] Pass(IReadOnlyList<PlanInput> calls, bool declaredOnly)
+    {
         var root = new Node();
         var result = new Dependency[calls.Count][];
         var deps = new Dictionary<int, DependencyKind>();
         for (int c = 0; c < calls.Count; c++)
         {
             var call = calls[c];
-            if (call.IsUnordered)
+            if (call.IsUnordered || (declaredOnly && call.OrdersOnly))
             {
                 result[c] = [];
                 continue;
@@ -46,7 +92,7 @@ internal static class BatchPlanner
                 CollectForWrite(root, key, deps);
             }
 
-            if (call.DataDependencies is { } data)
+            if (!declaredOnly && call.DataDependencies is { } data)
             {
                 foreach (int p in data)
                 {
@@ -60,15 +106,7 @@ internal static class BatchPlanner
             }
 
             deps.Remove(c);
-            var edges = new Dependency[deps.Count];
-            int n = 0;
-            foreach (var (p, kind) in deps)
-            {
-                edges[n++] = new Dependency(p, kind);
-            }
-
-            Array.Sort(edges, static (a, b) => a.Predecessor.CompareTo(b.Predecessor));
-            result[c] = edges;
+            result[c] = Sorted(deps);
 
             foreach (var key in call.Reads)
             {
@@ -81,7 +119,20 @@ internal static class BatchPlanner
             }
         }
 
-        return new ExecutionPlan(result);
+        return result;
+    }
+
+    private static Dependency[] Sorted(Dictionary<int, DependencyKind> deps)
+    {
+        var edges = new Dependency[deps.Count];
+        int n = 0;
+        foreach (var (p, kind) in deps)
+        {
+            edges[n++] = new Dependency(p, kind);
+        }
+
+        Array.Sort(edges, static (a, b) => a.Predecessor.CompareTo(b.Predecessor));
+        return edges;
     }
 
     private static void Add(Dictionary<int, DependencyKind> deps, int predecessor, DependencyKind kind)

@@ -3,6 +3,12 @@ namespace SemanticKernel.ParallelInvocation.Planning;
 /// <summary>Why a call waits for an earlier one.</summary>
 internal enum DependencyKind : byte
 {
+    /// <summary>
+    /// Ordered only because one of the two calls is undeclared (its keys come from the default policy): it keeps the emitted order, and a
+    /// failure never skips across it, as in a plain sequential loop.
+    /// </summary>
+    Order,
+
     /// <summary>The earlier call only read what this call writes: its failure changes nothing for this call.</summary>
     AfterRead,
 

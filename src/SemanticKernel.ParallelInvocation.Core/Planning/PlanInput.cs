@@ -12,6 +12,12 @@ internal readonly record struct PlanInput(ResourceKey[] Reads, ResourceKey[] Wri
     /// <summary>A call that takes no part in ordering (rejected, or pure).</summary>
     public static PlanInput None { get; } = new([], []);
 
+    /// <summary>
+    /// Gets a value indicating whether the call's keys come from the default policy rather than a declaration: its edges only order
+    /// (<see cref="DependencyKind.Order"/>), so a failure on either side never skips the other.
+    /// </summary>
+    public bool OrdersOnly { get; init; }
+
     public bool IsUnordered => Reads.Length == 0 && Writes.Length == 0 && (DataDependencies is null || DataDependencies.Length == 0);
 
     public static PlanInput Of(string[] reads, string[] writes) =>

@@ -28,10 +28,23 @@ public sealed class DeliveryGateTests
             .Declare("other", FunctionEffects.Writing("elsewhere"));
         var save = Fn("save", async _ => { started.SetResult(); await release.Task; return "saved"; });
         var other = Fn("other", _ => { Interlocked.Increment(ref otherRuns); return Task.FromResult<object?>("done"); });
-        var run = new ParallelToolExecutor(options).ExecuteAsync([Gated("s", save, _ => new ValueTask<bool>(delivered.Task)), Call("o", other)]);
+        var otherDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batch = new ToolCallBatch([Gated("s", save, _ => new ValueTask<bool>(delivered.Task)), Call("o", other)])
+        {
+            OnCallCompleted = o =>
+            {
+                if (o.CallId == "o")
+                {
+                    otherDone.TrySetResult();
+                }
+            },
+        };
+        var run = new ParallelToolExecutor(options).ExecuteAsync(batch);
 
-        // The gated call comes first, and only one call may run at a time: the other still runs while the gate is shut.
-        await Eventually(() => Volatile.Read(ref otherRuns) == 1);
+        // The gated call comes first, and only one call may run at a time: the other still runs while the gate is shut. Wait until its
+        // outcome is recorded (not just until its body ran), so that the clock moves only after it finished.
+        await otherDone.Task.WaitAsync(SafetyNet);
+        Assert.Equal(1, Volatile.Read(ref otherRuns));
         clock.Advance(TimeSpan.FromSeconds(5));
         Assert.False(started.Task.IsCompleted);
         delivered.SetResult(true);

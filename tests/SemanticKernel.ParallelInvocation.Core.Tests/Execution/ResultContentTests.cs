@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace SemanticKernel.ParallelInvocation.Tests.Execution;
 
-/// <summary>What a host sends back for each outcome, and the id rule for hosts that match results by id.</summary>
+/// <summary>What a host sends back for each outcome; a call without an id runs like any other.</summary>
 public sealed class ResultContentTests
 {
     private static readonly AIFunction Echo = AIFunctionFactory.Create((string s) => s, "echo");
@@ -29,19 +29,7 @@ public sealed class ResultContentTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_RequireCallIdsAndEmptyId_RejectsOnlyThatCall()
-    {
-        var batch = new ToolCallBatch([new ToolCallRequest("", "echo", null, Echo), new ToolCallRequest("c2", "echo", null, Echo)]) { RequireCallIds = true };
-
-        var report = await new ParallelToolExecutor().ExecuteAsync(batch);
-
-        Assert.Equal(ToolCallStatus.Rejected, report.Calls[0].Status);
-        Assert.Contains("has no call id", report.Calls[0].ErrorMessage);
-        Assert.NotEqual(ToolCallStatus.Rejected, report.Calls[1].Status);
-    }
-
-    [Fact]
-    public async Task ExecuteAsync_EmptyIdWithoutRequireCallIds_Runs()
+    public async Task ExecuteAsync_EmptyId_Runs()
     {
         var report = await new ParallelToolExecutor().ExecuteAsync([new ToolCallRequest("", "echo", new System.Collections.Generic.Dictionary<string, object?> { ["s"] = "x" }, Echo)]);
 

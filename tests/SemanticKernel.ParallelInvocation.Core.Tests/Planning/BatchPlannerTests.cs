@@ -112,7 +112,9 @@ public sealed class BatchPlannerTests
 
     /// <summary>
     /// Against an all-pairs oracle: every conflicting pair is ordered (directly or through a chain), and every direct edge joins a
-    /// conflicting pair (nothing independent is ever ordered).
+    /// conflicting pair (nothing independent is ever ordered). Edges that touch an undeclared call only order; a failure skips exactly
+    /// along the oracle's relation: a declared write overlapping a later declared call's keys, closed transitively (a skipped call's
+    /// writes count as failed), whatever undeclared calls stand between them.
     /// </summary>
     [Fact]
     public void Plan_RandomBatches_OrdersExactlyTheConflictingPairs()
@@ -123,24 +125,40 @@ public sealed class BatchPlannerTests
             from nw in Gen.Choose(0, 2)
             from reads in Gen.ArrayOf(key, nr)
             from writes in Gen.ArrayOf(key, nw)
-            select (reads, writes);
+            from undeclared in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (reads, writes, undeclared);
         var batches = Gen.Choose(1, 25).SelectMany(n => Gen.ArrayOf(call, n)).ToArbitrary();
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000).WithQuietOnSuccess(true), Prop.ForAll(batches, batch =>
         {
-            var plan = BatchPlanner.Plan(batch.Select(c => PlanInput.Of(c.reads, c.writes)).ToArray());
+            var plan = BatchPlanner.Plan(batch.Select(c => PlanInput.Of(c.reads, c.writes) with { OrdersOnly = c.undeclared }).ToArray());
             var reach = new HashSet<int>[batch.Length];
+            var skipReach = new HashSet<int>[batch.Length];
+            var skipOracle = new HashSet<int>[batch.Length];
             for (int j = 0; j < batch.Length; j++)
             {
                 reach[j] = [];
+                skipReach[j] = [];
+                skipOracle[j] = [];
                 foreach (var d in plan.Predecessors[j])
                 {
-                    if (!Conflict(batch[d.Predecessor], batch[j]) || d.Predecessor >= j)
+                    var p = batch[d.Predecessor];
+                    if (!Conflict(p, batch[j]) || d.Predecessor >= j)
                     {
                         return false.Label($"edge {d.Predecessor}->{j} joins calls that do not conflict");
                     }
 
+                    if ((p.undeclared || batch[j].undeclared) != (d.Kind == DependencyKind.Order))
+                    {
+                        return false.Label($"edge {d.Predecessor}->{j} is {d.Kind}");
+                    }
+
                     reach[j].Add(d.Predecessor);
                     reach[j].UnionWith(reach[d.Predecessor]);
+                    if (d.Kind == DependencyKind.AfterWrite)
+                    {
+                        skipReach[j].Add(d.Predecessor);
+                        skipReach[j].UnionWith(skipReach[d.Predecessor]);
+                    }
                 }
 
                 for (int i = 0; i < j; i++)
@@ -149,6 +167,17 @@ public sealed class BatchPlannerTests
                     {
                         return false.Label($"calls {i} and {j} conflict but are not ordered");
                     }
+
+                    if (!batch[i].undeclared && !batch[j].undeclared && batch[i].writes.Any(w => batch[j].reads.Concat(batch[j].writes).Any(k => Overlap(w, k))))
+                    {
+                        skipOracle[j].Add(i);
+                        skipOracle[j].UnionWith(skipOracle[i]);
+                    }
+                }
+
+                if (!skipOracle[j].SetEquals(skipReach[j]))
+                {
+                    return false.Label($"a failure of [{string.Join(",", skipOracle[j].Order())}] must skip {j}; the plan skips it after [{string.Join(",", skipReach[j].Order())}]");
                 }
             }
 
@@ -156,7 +185,17 @@ public sealed class BatchPlannerTests
         }));
 
         static bool Overlap(string x, string y) => SerialEquivalence.SerialRun.Overlap(x, y);
-        static bool Conflict((string[] reads, string[] writes) p, (string[] reads, string[] writes) q) =>
+        static bool Conflict((string[] reads, string[] writes, bool) p, (string[] reads, string[] writes, bool) q) =>
             p.writes.Any(w => q.reads.Concat(q.writes).Any(k => Overlap(w, k))) || q.writes.Any(w => p.reads.Concat(p.writes).Any(k => Overlap(w, k)));
+    }
+
+    [Fact]
+    public void Plan_UndeclaredCallBetweenAFailedWriteAndItsReader_ReaderStillHangsOffTheWrite()
+    {
+        // 1 (undeclared, writes everything) dominates 0 in the key trie; the reader must still be skippable by 0's failure.
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["a"]), PlanInput.Of([""], [""]) with { OrdersOnly = true }, PlanInput.Of(["a"], [])]);
+
+        Assert.Equal([new Dependency(0, DependencyKind.Order)], plan.Predecessors[1]);
+        Assert.Equal([new Dependency(0, DependencyKind.AfterWrite), new Dependency(1, DependencyKind.Order)], plan.Predecessors[2]);
     }
 }

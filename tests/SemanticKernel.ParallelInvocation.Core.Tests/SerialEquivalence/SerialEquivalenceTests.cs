@@ -8,7 +8,8 @@ namespace SemanticKernel.ParallelInvocation.Tests.SerialEquivalence;
 
 /// <summary>
 /// The contract: any batch, run by the engine, gives the same results and the same final state as the batch run one call after
-/// another in emitted order — under random latencies, failures, concurrency limits, groups and failure policies.
+/// another in emitted order — under random latencies, failures, concurrency limits, groups and failure policies, with typed
+/// arguments spelled in different ways, adversarial strings, and calls of a function nobody declared.
 /// </summary>
 public sealed class SerialEquivalenceTests(ITestOutputHelper output)
 {
@@ -44,5 +45,21 @@ public sealed class SerialEquivalenceTests(ITestOutputHelper output)
 
         var failure = Assert.ThrowsAny<Exception>(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(Batches).WithQuietOnSuccess(true), property));
         output.WriteLine("The all-at-once executor was caught: " + failure.Message.Split('\n')[0]);
+    }
+
+    [Fact]
+    public void LegacyRawSpellingKeys_SameGenerator_IsCaughtViolatingSerialEquivalence()
+    {
+        // Proof that the spellings matter: the same generator, run by the engine with keys from the raw spelling (the binding before
+        // canonical keys), must find a batch whose results or final state differ from the sequential run.
+        var property = Prop.ForAll(StoreBatch.Arbitrary(withFailures: true), batch =>
+        {
+            var expected = SerialRun.RunAsync(batch).GetAwaiter().GetResult();
+            var actual = StoreTools.RunWithEngineAsync(batch, legacyKeys: true).GetAwaiter().GetResult();
+            return actual.SameAs(expected);
+        });
+
+        var failure = Assert.ThrowsAny<Exception>(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(Batches).WithQuietOnSuccess(true), property));
+        output.WriteLine("The raw-spelling keys were caught: " + failure.Message.Split('\n')[0]);
     }
 }

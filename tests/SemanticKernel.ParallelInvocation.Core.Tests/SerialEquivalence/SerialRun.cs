@@ -25,8 +25,9 @@ public static class SerialRun
         var failedWrites = new List<string[]>();
         foreach (var op in batch.Ops)
         {
+            // Only declared keys skip: an undeclared call is neither skipped nor a cause of skips (FunctionInvokingChatClient runs every call).
             var (reads, writes) = op.Access;
-            bool skip = batch.Policy == FailurePolicy.SkipAfterFailedWrite
+            bool skip = batch.Policy == FailurePolicy.SkipAfterFailedWrite && op.IsDeclared
                 && failedWrites.Any(w => w.Any(wk => reads.Concat(writes).Any(k => Overlap(wk, k))));
             if (skip)
             {
@@ -48,7 +49,10 @@ public static class SerialRun
             catch (InvalidOperationException)
             {
                 calls.Add((ToolCallStatus.Failed, null));
-                failedWrites.Add(writes);
+                if (op.IsDeclared)
+                {
+                    failedWrites.Add(writes);
+                }
             }
         }
 
