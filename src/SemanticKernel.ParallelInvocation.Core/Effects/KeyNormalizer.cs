@@ -25,6 +25,11 @@ internal sealed class KeyNormalizer
 
     public ResourceKey Normalize(IReadOnlyList<KeyPart> parts)
     {
+        if (parts.Count > 0 && parts[^1].IsCut)
+        {
+            return NormalizeCut(parts);
+        }
+
         string escaped = Join(parts, static p => p.Escaped);
         foreach (var (prefix, normalize, path) in _byPrefix)
         {
@@ -58,6 +63,32 @@ internal sealed class KeyNormalizer
         }
 
         return ResourceKey.Parse(escaped);
+    }
+
+    /// <summary>
+    /// A key cut before an unknown value: the ancestor of every key the template could give. Under a path normaliser that is the prefix
+    /// itself (a path may be absolute or climb with <c>..</c>, and the normaliser always yields <c>prefix/…</c>); under another
+    /// normaliser, the complete segments of its prefix (it may rewrite everything after); with none, the complete segments before the cut
+    /// (the text after the last <c>/</c> would have continued with the value).
+    /// </summary>
+    private ResourceKey NormalizeCut(IReadOnlyList<KeyPart> parts)
+    {
+        string escaped = Join(parts, static p => p.Escaped);
+        foreach (var (prefix, _, path) in _byPrefix)
+        {
+            if (escaped.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(escaped, StringComparison.Ordinal))
+            {
+                return path is not null && escaped.Length >= prefix.Length ? ResourceKey.Parse(prefix) : CompleteSegments(escaped.Length < prefix.Length ? escaped : prefix);
+            }
+        }
+
+        return CompleteSegments(escaped);
+    }
+
+    private static ResourceKey CompleteSegments(string text)
+    {
+        int slash = text.LastIndexOf('/');
+        return slash < 0 ? ResourceKey.Root : ResourceKey.Parse(text[..slash]);
     }
 
     private static string Join(IReadOnlyList<KeyPart> parts, Func<KeyPart, string> text)

@@ -10,7 +10,9 @@ namespace SemanticKernel.ParallelInvocation.Effects;
 /// </summary>
 /// <remarks>
 /// Conservative by construction: a placeholder whose argument is missing or null, or an expansion past
-/// <see cref="MaxKeysPerTemplate"/> keys, cuts the key before that placeholder, which overlaps every key the call could have meant.
+/// <see cref="MaxKeysPerTemplate"/> keys, cuts the key before that placeholder (marked with <see cref="KeyPart.Cut"/>); the normaliser
+/// then keeps only the segments that no value can change, which overlaps every key the call could have meant. <c>orders/x{id}</c>
+/// cut at <c>{id}</c> is <c>orders</c>, not <c>orders/x</c> (which would not overlap <c>orders/x42</c>).
 /// </remarks>
 internal sealed class KeyTemplate
 {
@@ -104,8 +106,8 @@ internal sealed class KeyTemplate
             IReadOnlyList<string>? values = arguments.Values(_placeholders[p]);
             if (values is null || (long)partials.Count * values.Count > MaxKeysPerTemplate)
             {
-                // Unknown value or too many combinations: stop at the literal prefix, an ancestor of every possible key.
-                partials.ForEach(k => keys.Add([.. k]));
+                // Unknown value or too many combinations: stop here; the normaliser keeps an ancestor of every possible key.
+                partials.ForEach(k => keys.Add([.. k, KeyPart.Cut]));
                 return;
             }
 
@@ -130,7 +132,7 @@ internal sealed class KeyTemplate
         IReadOnlyList<string>? values = arguments.Values(_placeholders[0]);
         if (values is null || values.Count > MaxKeysPerTemplate)
         {
-            keys.Add([new KeyPart(_literals[0])]);
+            keys.Add([new KeyPart(_literals[0]), KeyPart.Cut]);
             return;
         }
 

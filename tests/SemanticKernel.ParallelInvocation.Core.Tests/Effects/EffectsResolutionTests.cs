@@ -73,6 +73,43 @@ public sealed class EffectsResolutionTests
         Assert.Equal(["r:orders"], Bind(new(), Fn(nameof(Orders.Get)), new()));
     }
 
+    [Theory]
+    [InlineData("orders/x{id}", "orders")]          // the value would have continued the segment "x": orders/x42
+    [InlineData("orders/{a}-{id}", "orders")]
+    [InlineData("orders/{a}/{id}", "orders/A")]
+    [InlineData("x{id}", "*")]
+    public void Resolve_UnknownValueInsideASegment_KeyCutAtTheLastCompleteSegment(string template, string expected)
+    {
+        var options = new ParallelInvocationOptions().Declare("write", FunctionEffects.Writing(template));
+        var write = AIFunctionFactory.Create((string a, string? id) => a, "write");
+
+        Assert.Equal(["w:" + expected], Bind(options, write, new() { ["a"] = "A" }));
+    }
+
+    [Fact]
+    public void Resolve_UnknownPathUnderAPathNormaliser_KeyIsThePrefixItself()
+    {
+        // Not the base directory: an absolute path or one climbing with ".." names a file outside it.
+        var options = new ParallelInvocationOptions().Declare("write", FunctionEffects.Writing("fs:{*path}"));
+        options.KeyNormalizers["fs:"] = ResourceKeyNormalizers.FilePath("/root", ignoreCase: false);
+        var write = AIFunctionFactory.Create((string? path) => path, "write");
+
+        Assert.Equal(["w:fs:"], Bind(options, write, new()));
+        Assert.Equal(["w:fs:/etc/passwd"], Bind(options, write, new() { ["path"] = "/etc/passwd" }));
+    }
+
+    [Fact]
+    public void Resolve_UnknownValueUnderAnotherNormaliser_KeyKeepsOnlyThePrefixsCompleteSegments()
+    {
+        // The normaliser may rewrite everything after its prefix, so "users:" (no '/') keeps nothing: the root.
+        var options = new ParallelInvocationOptions().Declare("write", FunctionEffects.Writing("db/users:{name}"));
+        options.KeyNormalizers["db/users:"] = ResourceKeyNormalizers.IgnoreCase();
+        var write = AIFunctionFactory.Create((string? name) => name, "write");
+
+        Assert.Equal(["w:db"], Bind(options, write, new()));
+        Assert.Equal(["w:db/users:alice"], Bind(options, write, new() { ["name"] = "Alice" }));
+    }
+
     [Fact]
     public void Resolve_Normaliser_AliasedPathsBecomeOneKey()
     {
