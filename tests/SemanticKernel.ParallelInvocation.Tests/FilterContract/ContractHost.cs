@@ -76,6 +76,10 @@ internal static class ContractHost
         return results;
     }
 
+    /// <summary>The text of the tool messages after the first assistant message with calls after <paramref name="from"/>.</summary>
+    public static string HistoryToolText(ChatHistory history, int from) =>
+        string.Concat(history.Skip(from).SkipWhile(m => !m.Items.OfType<FunctionCallContent>().Any()).Skip(1).TakeWhile(m => m.Role == AuthorRole.Tool).Select(m => m.Content));
+
     public static string Text(object? result) => result switch
     {
         null => string.Empty,
