@@ -56,6 +56,10 @@ internal sealed class CancellationProbeFilter : IFunctionInvocationFilter
         {
             await next(probeContext).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null; // the batch then runs without the request's token, as where the probe cannot be made
+        }
         finally
         {
             s_active.Value = null;

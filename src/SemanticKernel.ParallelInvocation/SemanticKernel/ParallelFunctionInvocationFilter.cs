@@ -88,9 +88,9 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
 
         var batch = new FilterBatch(Executor, context, next, path, capture, parent, self < filters.Count ? self + 1 : 0, cancellationToken);
         var batches = _batches.GetValue(key, static _ => []);
+        batch.Registry = batches;
         lock (batches)
         {
-            batches.RemoveAll(static b => b.IsFinished);
             batches.Add(batch);
         }
 

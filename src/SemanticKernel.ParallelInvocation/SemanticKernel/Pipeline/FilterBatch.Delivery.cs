@@ -89,24 +89,26 @@ internal sealed partial class FilterBatch
     private async Task FinishAsync(bool close)
     {
         await ((Task)Run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (close)
+        if (!close)
         {
-            lock (_gate)
+            return;
+        }
+
+        lock (_gate)
+        {
+            _finished = true;
+        }
+
+        // Unregistered at once: the registry's key (the assistant message) lives as long as the conversation.
+        if (Registry is { } registry)
+        {
+            lock (registry)
             {
-                _finished = true;
+                registry.Remove(this);
             }
         }
     }
 
-    /// <summary>Whether no delivery can belong to the batch any more.</summary>
-    public bool IsFinished
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _finished;
-            }
-        }
-    }
+    /// <summary>Gets or sets the list of batches this one is registered in, under its key.</summary>
+    public System.Collections.Generic.List<FilterBatch>? Registry { get; set; }
 }
