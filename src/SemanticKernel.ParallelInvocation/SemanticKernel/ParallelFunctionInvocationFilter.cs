@@ -36,7 +36,8 @@ namespace SemanticKernel.ParallelInvocation;
 /// <item><description>
 /// Timing. Calls that do not conflict run at the same time and may run before Semantic Kernel delivers them, so the inner filters may see a
 /// call earlier, and concurrently with others (as with <c>AllowConcurrentInvocation</c>: they must be thread-safe), and before the results
-/// of earlier calls are in the chat history.
+/// of earlier calls are in the chat history. Where the function-calls processor delivers one call at a time, it may be adding earlier
+/// results to the chat history while such a call's filters run.
 /// </description></item>
 /// <item><description>
 /// Identity. A call run before its delivery runs with a context built here, so Semantic Kernel's later context for it is another object

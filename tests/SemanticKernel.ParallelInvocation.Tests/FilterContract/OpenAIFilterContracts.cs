@@ -92,13 +92,18 @@ public abstract class ChatClientFilterContract(bool streaming) : FilterContract
             return Assert.IsType<ChatResponse>(result.GetValue<ChatResponse>());
         }
 
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in kernel.InvokePromptStreamingAsync<ChatResponseUpdate>("Go.", new(Settings)))
-        {
-            updates.Add(update);
-        }
+        return await ReadAsync().WaitAsync(TestKernels.SafetyNet);
 
-        return Microsoft.Extensions.AI.ChatResponseExtensions.ToChatResponse(updates);
+        async Task<ChatResponse> ReadAsync()
+        {
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var update in kernel.InvokePromptStreamingAsync<ChatResponseUpdate>("Go.", new(Settings)))
+            {
+                updates.Add(update);
+            }
+
+            return Microsoft.Extensions.AI.ChatResponseExtensions.ToChatResponse(updates);
+        }
     }
 
     /// <summary>The results of the first assistant message with calls: the tool messages that follow it.</summary>

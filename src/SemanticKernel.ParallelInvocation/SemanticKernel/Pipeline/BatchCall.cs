@@ -44,6 +44,12 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     /// <summary>Gets or sets a value indicating whether the call did not run because a Terminate halted the batch (batch lock).</summary>
     public bool Halted { get; set; }
 
+    /// <summary>
+    /// Gets or sets the context built for the call before the batch started, where Semantic Kernel writes the chat history while calls run
+    /// (building one reads the history, which must not happen while Semantic Kernel writes it).
+    /// </summary>
+    public AutoFunctionInvocationContext? Prepared { get; set; }
+
     /// <summary>Gets or sets the context the call's pipeline ran with: Semantic Kernel's own when it had been delivered, else one built for it.</summary>
     public AutoFunctionInvocationContext? RunContext { get; set; }
 

@@ -155,6 +155,20 @@ internal sealed partial class FilterBatch
     /// <summary>Starts the engine on the batch.</summary>
     public void Start(IReadOnlyList<string> diagnostics)
     {
+        if (Path == SkPath.Processor && _mode != DeliveryMode.Concurrent)
+        {
+            // The processor writes each result to the chat history as soon as it has it, while later calls may already run here; a context
+            // reads the whole history when it is built, so the contexts of calls that may run before their delivery are built now, while
+            // the processor waits for this filter. (Gemini and the IChatClient path write their results only after the whole batch.)
+            foreach (var call in _batchCalls)
+            {
+                if (call.Delivered is null && call.Arrival is null)
+                {
+                    call.Prepared = CallCapture.CreateContext(this, call);
+                }
+            }
+        }
+
         var requests = new ToolCallRequest[_batchCalls.Count];
         for (int i = 0; i < requests.Length; i++)
         {
@@ -206,7 +220,7 @@ internal sealed partial class FilterBatch
             next = call.Next;
         }
 
-        context ??= CallCapture.CreateContext(this, call);
+        context ??= call.Prepared ?? CallCapture.CreateContext(this, call);
         call.RunContext = context;
         BatchFlow.Current = call;
         try
