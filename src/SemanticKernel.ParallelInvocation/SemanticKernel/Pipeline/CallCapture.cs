@@ -66,47 +66,38 @@ internal static class CallCapture
         var first = batch.First;
         var kernel = batch.Kernel;
         var result = new FunctionResult(call.Function, culture: kernel.Culture);
-        switch (batch.Path)
+        if (batch.Path != SkPath.ChatClient)
         {
-            case SkPath.Processor:
-                return new AutoFunctionInvocationContext(kernel, call.Function, result, first.ChatHistory, first.ChatMessageContent)
-                {
-                    Arguments = call.Arguments,
-                    RequestSequenceIndex = first.RequestSequenceIndex,
-                    FunctionSequenceIndex = call.Index,
-                    FunctionCount = first.FunctionCount,
-                    CancellationToken = first.CancellationToken,
-                    IsStreaming = first.IsStreaming,
-                    ToolCallId = call.CallId,
-                    ExecutionSettings = first.ExecutionSettings,
-                };
-            case SkPath.Gemini:
-                return new AutoFunctionInvocationContext(kernel, call.Function, result, first.ChatHistory, first.ChatMessageContent)
-                {
-                    Arguments = call.Arguments,
-                    RequestSequenceIndex = first.RequestSequenceIndex,
-                    FunctionSequenceIndex = call.Index,
-                    FunctionCount = first.FunctionCount,
-                    CancellationToken = first.CancellationToken,
-                };
-            default:
-                // The IChatClient path shares the request's options (kernel, settings, message) and Microsoft.Extensions.AI's message list;
-                // its filters get no cancellation token. Its ChatHistory is a copy of the messages, made once for the batch here.
-                var context = new AutoFunctionInvocationContext(kernel, call.Function, result, batch.ChatClientHistory, first.ChatMessageContent)
-                {
-                    Arguments = call.Arguments,
-                    RequestSequenceIndex = first.RequestSequenceIndex,
-                    FunctionSequenceIndex = call.Index,
-                    FunctionCount = first.FunctionCount,
-                    IsStreaming = first.IsStreaming,
-                };
-                MeaiContext shared = context;
-                MeaiContext template = first;
-                shared.Options = template.Options;
-                shared.Messages = template.Messages;
-                shared.CallContent = (MeaiCallContent)call.CallContent;
-                return context;
+            // The function-calls processor's fields; on Gemini the last three are what its own contexts have (false, no id, no settings).
+            return new AutoFunctionInvocationContext(kernel, call.Function, result, first.ChatHistory, first.ChatMessageContent)
+            {
+                Arguments = call.Arguments,
+                RequestSequenceIndex = first.RequestSequenceIndex,
+                FunctionSequenceIndex = call.Index,
+                FunctionCount = first.FunctionCount,
+                CancellationToken = first.CancellationToken,
+                IsStreaming = first.IsStreaming,
+                ToolCallId = call.CallId,
+                ExecutionSettings = first.ExecutionSettings,
+            };
         }
+
+        // The IChatClient path shares the request's options (kernel, settings, message) and Microsoft.Extensions.AI's message list; its
+        // filters get no cancellation token. Its ChatHistory is a copy of the messages, made once for the batch.
+        var context = new AutoFunctionInvocationContext(kernel, call.Function, result, batch.ChatClientHistory, first.ChatMessageContent)
+        {
+            Arguments = call.Arguments,
+            RequestSequenceIndex = first.RequestSequenceIndex,
+            FunctionSequenceIndex = call.Index,
+            FunctionCount = first.FunctionCount,
+            IsStreaming = first.IsStreaming,
+        };
+        MeaiContext shared = context;
+        MeaiContext template = first;
+        shared.Options = template.Options;
+        shared.Messages = template.Messages;
+        shared.CallContent = (MeaiCallContent)call.CallContent;
+        return context;
     }
 
     /// <summary>
