@@ -63,7 +63,9 @@ namespace SemanticKernel.ParallelInvocation;
 /// Unpredictable delivery. Where the advertised functions are unknown to filters (Gemini, the legacy <c>ToolCallBehavior</c>, a caller of the
 /// function-calls processor whose settings have no <c>FunctionChoiceBehavior</c>), a call that writes waits for its own delivery before it
 /// runs. A call that only reads may run before, through the inner filters: should Semantic Kernel never deliver it (a model calling a kernel
-/// function that was not advertised), those filters saw a call Semantic Kernel did not deliver, and its result is unused.
+/// function that was not advertised), those filters saw a call Semantic Kernel did not deliver, and its result is unused. A call that writes
+/// and that Semantic Kernel never delivers ends Rejected without running once a later call is delivered; if it comes after the last call
+/// Semantic Kernel delivers, it waits for a delivery that never comes, and that batch's report is never produced.
 /// </description></item>
 /// <item><description>
 /// A function-calls processor given its concurrency option apart from the execution settings (no <c>FunctionChoiceBehavior</c> in them)
@@ -85,7 +87,8 @@ namespace SemanticKernel.ParallelInvocation;
 /// </para>
 /// <para>
 /// Reports: the last answer Semantic Kernel receives for a batch is released only once the batch's <see cref="BatchReport"/> exists (and
-/// <see cref="ParallelInvocationOptions.OnBatchCompleted"/> has returned), so a request never returns before the reports of its batches.
+/// <see cref="ParallelInvocationOptions.OnBatchCompleted"/> has returned), so a request never returns before the reports of its batches (but
+/// for the batch of an undelivered write above).
 /// </para>
 /// <para>
 /// Cancellation on the IChatClient path: Semantic Kernel gives auto-function filters no token there
