@@ -171,6 +171,51 @@ public sealed class FunctionCallsProcessorFilterTests
         }
     }
 
+    /// <summary>
+    /// A Terminate at a later call: by then ParallelSK has seen how the processor delivers (one at a time, the earlier results are already in
+    /// the chat history; concurrently, they are not). One at a time, the call after it does not run in either case, and ParallelSK alone
+    /// answers its id (stricter than Semantic Kernel); concurrently, every call runs and Semantic Kernel answers every id.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task PostFilterTerminatesAtTheSecondCall_TheModeIsLearntAndNoIdIsAnsweredTwice(bool withParallelSK, bool invokeConcurrently)
+    {
+        var ran = new ConcurrentQueue<string>();
+        var plugin = KernelPluginFactory.CreateFromFunctions("MyPlugin", new[] { "Function1", "Function2", "Function3" }.Select(name =>
+            KernelFunctionFactory.CreateFromMethod((string parameter) => { ran.Enqueue(name); return parameter; }, name)));
+        var kernel = CreateKernel(withParallelSK, plugin, async (context, next) =>
+        {
+            await next(context);
+            context.Terminate = context.FunctionSequenceIndex == 1;
+        });
+        var message = TwoCalls(ids: true);
+        message.Items.Add(new FunctionCallContent("Function3", "MyPlugin", "call-3", new KernelArguments { ["parameter"] = "function3-result" }));
+        var history = new ChatHistory();
+
+        await ProcessAsync(kernel, message, history, invokeConcurrently);
+
+        var results = history.SelectMany(x => x.Items).OfType<FunctionResultContent>().ToList();
+        Assert.Equal(results.Count, results.Select(r => r.CallId).Distinct().Count());
+        if (invokeConcurrently)
+        {
+            Assert.Equal(["Function1", "Function2", "Function3"], ran.Order(StringComparer.Ordinal));
+            Assert.Equal(["call-1", "call-2", "call-3"], results.Select(r => r.CallId));
+            return;
+        }
+
+        Assert.Equal(["Function1", "Function2"], ran.Order(StringComparer.Ordinal));
+        if (withParallelSK)
+        {
+            // The later id is answered before the terminating call's result, which stays the last message.
+            Assert.Equal(["call-1", "call-3", "call-2"], results.Select(r => r.CallId));
+            Assert.StartsWith("Error: the call to 'Function3' did not run", results[1].Result?.ToString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(["call-1", "call-2"], results.Select(r => r.CallId));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Modes))]
     public async Task MultipleFiltersRunInOrder(bool withParallelSK, bool invokeConcurrently)
