@@ -13,13 +13,16 @@ namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.Contract;
 
 /// <summary>
 /// The Gemini connector: calls carry no ids (results are matched by position and function name) and reach the filters one at a time;
-/// a call to an unknown function is dropped by the connector, so it gets no result at all.
+/// a call to an unknown function, or whose function throws, gets no function response from the connector.
 /// </summary>
 public abstract class GeminiConnectorContract(bool streaming) : SemanticKernelContract
 {
     protected override bool CallIdsOnWire => false;
 
     protected override bool AnswersUnknownTools => false;
+
+    /// <summary>The exception reaches Semantic Kernel as it would without ParallelSK, and Gemini's connector writes it as text, not as a function response.</summary>
+    protected override bool AnswersThrowingTools => false;
 
     protected override char Separator => '_';
 

@@ -16,17 +16,17 @@ public sealed class GeminiTerminateTests
 {
     /// <summary>
     /// Gemini collects a batch's results into one tool message and, on Terminate, would leave the later calls without a response (the
-    /// next request would then carry fewer function responses than calls). The sentinel lets the connector deliver the later calls,
-    /// answers them from the engine without running anything new, and terminates on the last: one message answers all three calls in
+    /// next request would then carry fewer function responses than calls). ParallelSK lets the connector deliver the later calls,
+    /// answers them from their runs without running anything new, and terminates on the last: one message answers all three calls in
     /// order, and the deferred write, never delivered before the Terminate, ends Rejected without running.
     /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task OuterFilterTerminates_Gemini_EveryCallAnsweredInOneMessageAndDeferredWriteNeverRuns(bool streaming)
+    public async Task FilterTerminates_Gemini_EveryCallAnsweredInOneMessageAndDeferredWriteNeverRuns(bool streaming)
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene(string.Empty); // Gemini calls have no ids: terminate after the first
+        var (plugin, filter, batchDone) = Scene(string.Empty); // Gemini calls have no ids: terminate after the first
         string calls = WireFormats.GeminiFunctionCalls(
             new("", "Inventory_Add", """{"a":1,"b":2}"""),
             new("", "Inventory_GetStock", """{"item":"pear"}"""),
@@ -41,16 +41,17 @@ public sealed class GeminiTerminateTests
         }
 
         server.ThenJson(WireFormats.GeminiText("noted"));
-        var kernel = GeminiKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
+        var kernel = GeminiKernels.Gemini(server, plugin, before: Registered(filter), configure: ReportTo(batchDone));
         var history = NewHistory();
 
         await TestKernels.AskAsync(kernel, GeminiKernels.GeminiSettings(), streaming, history);
         Assert.Contains(streaming ? ":streamGenerateContent" : ":generateContent", server.Requests[0].PathAndQuery, StringComparison.Ordinal);
         var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
 
-        // Semantic Kernel stopped after this batch, and the outer filter saw only the call it terminated at.
+        // Semantic Kernel stopped after this batch. The filter saw the call it terminated at and the read, which ran with it (Gemini calls
+        // have no ids: the results tell them apart), and never the write, which waited for its delivery.
         Assert.Single(server.Requests);
-        Assert.Equal(2, outer.Seen.Count);
+        Assert.Equal(["after : 3", "after : 4"], filter.Seen.Where(s => s.StartsWith("after", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Single(history, m => m.Role == AuthorRole.Tool);
         Assert.Equal(ToolCallStatus.Rejected, report.Calls.Single(c => c.Request.Name == "SetStock").Status);
         Assert.Equal(["add 1+2", "get pear"], plugin.Log.Order(StringComparer.Ordinal));
@@ -70,23 +71,23 @@ public sealed class GeminiTerminateTests
     /// connector goes on). Neither does the batch: the deferred write is delivered and runs, and the turn continues to the model.
     /// </summary>
     [Fact]
-    public async Task OuterFilterThrowsAfterTerminate_Gemini_ConnectorGoesOnAndSoDoesTheBatch()
+    public async Task FilterThrowsAfterTerminate_Gemini_ConnectorGoesOnAndSoDoesTheBatch()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene(string.Empty);
-        outer.ThrowAfterTerminate = true;
+        var (plugin, filter, batchDone) = Scene(string.Empty);
+        filter.ThrowAfterTerminate = true;
         server.ThenJson(WireFormats.GeminiFunctionCalls(
             new("", "Inventory_Add", """{"a":1,"b":2}"""),
             new("", "Inventory_SetStock", """{"item":"apple","quantity":5}""")))
             .ThenJson(WireFormats.GeminiText("done"));
-        var kernel = GeminiKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
+        var kernel = GeminiKernels.Gemini(server, plugin, before: Registered(filter), configure: ReportTo(batchDone));
 
         string answer = await TestKernels.AskAsync(kernel, GeminiKernels.GeminiSettings(), streaming: false, NewHistory());
         var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
 
         Assert.Equal("done", answer);
         Assert.Equal(2, server.Requests.Count);
-        Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
+        Assert.Equal([ToolCallStatus.Failed, ToolCallStatus.Succeeded], report.Calls.Select(c => c.Status)); // the filter's exception escaped the first call's pipeline
         Assert.Equal(5, plugin.Stock["apple"]);
 
         // Gemini's connector sends an exception as text, not as a function response: only the write's response is a part.
@@ -94,21 +95,21 @@ public sealed class GeminiTerminateTests
     }
 
     /// <summary>
-    /// After a Terminate, the sentinel waits for a later call that is still running; cancelling the request ends that wait and the
+    /// After a Terminate, the batch waits for a later call that is still running; cancelling the request ends that wait and the
     /// request with <see cref="OperationCanceledException"/> instead of hanging, on Gemini.
     /// </summary>
     [Fact]
-    public async Task OuterFilterTerminates_LaterCallStillRunning_CallerCancels_RequestEndsCancelled_Gemini()
+    public async Task FilterTerminates_LaterCallStillRunning_CallerCancels_RequestEndsCancelled_Gemini()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene(string.Empty);
+        var (plugin, filter, batchDone) = Scene(string.Empty);
         using var cts = new CancellationTokenSource();
         server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_Add", """{"a":1,"b":2}"""), new("", "Inventory_WaitForCancellation", "{}")));
-        var kernel = GeminiKernels.Gemini(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
+        var kernel = GeminiKernels.Gemini(server, plugin, before: Registered(filter), configure: ReportTo(batchDone));
         var run = TestKernels.AskAsync(kernel, GeminiKernels.GeminiSettings(), streaming: false, NewHistory(), cts.Token);
 
         await plugin.Blocked.Task.WaitAsync(TestKernels.SafetyNet);
-        await outer.Terminated.Task.WaitAsync(TestKernels.SafetyNet); // the sentinel is about to wait for the later call, or waits
+        await filter.Terminated.Task.WaitAsync(TestKernels.SafetyNet); // the batch is about to wait for the later call, or waits
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestKernels.SafetyNet));

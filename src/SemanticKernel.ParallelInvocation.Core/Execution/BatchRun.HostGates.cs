@@ -96,7 +96,7 @@ internal sealed partial class BatchRun
             Debug.Assert(!_done[i], "A call awaiting delivery is decided only here.");
             if (!delivered)
             {
-                outcome.ErrorMessage ??= failed is null ? $"Error: the call to '{name}' was rejected before it could run." : null;
+                outcome.ErrorMessage ??= failed is null ? _batch.HaltCheck?.Invoke(outcome.Request) ?? $"Error: the call to '{name}' was rejected before it could run." : null;
                 FinishLocked(i, failed ?? ToolCallStatus.Rejected);
             }
             else if (_cancelled)

@@ -193,13 +193,6 @@ internal sealed partial class BatchRun
     /// <summary>Collects the delivery gates made due, then takes ready calls, lowest index first, while the global limit and each group's limit allow.</summary>
     private void ScheduleLocked(List<Launch> toStart)
     {
-        // Gates are collected even after cancellation: each awaiting call is decided by its own gate's continuation.
-        foreach (int g in _gatesDue)
-        {
-            toStart.Add(new Launch(g, OpensGate: true));
-        }
-
-        _gatesDue.Clear();
         int max = _options.MaxDegreeOfParallelism;
         while (!_cancelled && (max == ParallelInvocationOptions.Unbounded || _inFlight < max))
         {
@@ -216,16 +209,33 @@ internal sealed partial class BatchRun
 
             if (bestGroup is null)
             {
-                return;
+                break;
             }
 
             _ready[bestGroup].Dequeue();
+            if (_batch.HaltCheck?.Invoke(_outcomes[best].Request) is { } halted)
+            {
+                // The host halted the batch before this call started: it does not run, and what follows it is released, not skipped.
+                _outcomes[best].ErrorMessage = halted;
+                FinishLocked(best, ToolCallStatus.Rejected);
+                continue;
+            }
+
             _running[best] = true;
             _inFlight++;
             _maxInFlight = Math.Max(_maxInFlight, _inFlight);
             _groupInFlight[bestGroup] = _groupInFlight.GetValueOrDefault(bestGroup) + 1;
             toStart.Add(new Launch(best, OpensGate: false));
         }
+
+        // Gates are collected even after cancellation (each awaiting call is decided by its own gate's continuation), and last, so that
+        // gates made due by calls halted above are not left behind.
+        foreach (int g in _gatesDue)
+        {
+            toStart.Add(new Launch(g, OpensGate: true));
+        }
+
+        _gatesDue.Clear();
     }
 
     private bool HasCapacity(string group) =>

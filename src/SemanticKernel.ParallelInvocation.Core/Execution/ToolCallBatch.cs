@@ -33,4 +33,12 @@ public sealed class ToolCallBatch
     /// <see cref="ParallelInvocationOptions.IncludeDetailedErrors"/>. The chat-client middleware passes its own <c>IncludeDetailedErrors</c>.
     /// </summary>
     internal bool? IncludeDetailedErrors { get; init; }
+
+    /// <summary>
+    /// Gets a check the engine makes just before it starts a call, and when a call's delivery gate says no: a non-null message halts the
+    /// call, which then ends <see cref="ToolCallStatus.Rejected"/> with that message for the model, without running, and without causing
+    /// the calls ordered after it to be skipped. A host uses it to stop a batch part-way (the Semantic Kernel adapter, when a filter sets
+    /// Terminate). It runs under the batch's scheduling lock: keep it to reading the host's own state.
+    /// </summary>
+    internal Func<ToolCallRequest, string?>? HaltCheck { get; init; }
 }

@@ -1,34 +1,29 @@
 using System;
-using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>
 /// Recovers the request's cancellation token on Semantic Kernel's IChatClient path (<c>KernelFunctionInvokingChatClient</c>), where
 /// <see cref="AutoFunctionInvocationContext.CancellationToken"/> is always <c>default</c> and the caller's token exists only in the
-/// closure of the auto-function filters' innermost <c>next</c>. That callback calls
-/// <c>Function.InvokeAsync(kernel, context.Arguments, token)</c>, which runs the kernel's function-invocation filters with
-/// <see cref="FunctionInvocationContext.CancellationToken"/> set to that token. <see cref="ParallelFunctionInvocationFilter"/> calls
-/// <c>next</c> once, with arguments carrying a private marker; this filter, registered as the outermost function-invocation filter,
-/// recognises the marker, records the token, sets an empty result and does not call <c>next</c>: the function does not run and no
-/// other function-invocation filter sees the probe.
+/// closure of the auto-function filters' innermost step, which calls <c>Function.InvokeAsync(kernel, arguments, token)</c>.
+/// <see cref="ParallelFunctionInvocationFilter"/> calls its <c>next</c> once with a probe context whose kernel has no auto-function filters
+/// (that path reads the filters from the context passed to <c>next</c>), so the probe reaches the innermost step at once; the function is
+/// invoked with the token, and this filter, the outermost function-invocation filter, records it and returns without calling <c>next</c>:
+/// the function does not run and no other function-invocation filter sees the probe.
 /// </summary>
 internal sealed class CancellationProbeFilter : IFunctionInvocationFilter
 {
-    private const string MarkerKey = "__ParallelSK.CancellationProbe";
-
-    // Also identifies the probe should an outer auto-function filter hand Semantic Kernel a context other than ours (Semantic Kernel then
-    // invokes the function with the original arguments, without the marker): the function must not run in either case.
     private static readonly AsyncLocal<Probe?> s_active = new();
+    private static readonly ConditionalWeakTable<Kernel, Kernel> s_probeKernels = new();
 
     public Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
-        var probe = context.Arguments.TryGetValue(MarkerKey, out object? marker) ? marker as Probe : null;
-        probe ??= s_active.Value;
-        if (probe is null || !probe.TryRecord(context.CancellationToken))
+        if (s_active.Value is not { } probe || !probe.TryRecord(context.CancellationToken))
         {
             return next(context);
         }
@@ -38,46 +33,40 @@ internal sealed class CancellationProbeFilter : IFunctionInvocationFilter
     }
 
     /// <summary>
-    /// Calls <paramref name="next"/> once as a probe and returns the token Semantic Kernel invokes functions with, or null where it cannot
-    /// be recovered: not the IChatClient path, this filter not the kernel's outermost function-invocation filter, or auto-function
-    /// filters registered after <paramref name="self"/> (they would see the probe). The context's arguments and result are restored.
+    /// Calls <paramref name="next"/> once as a probe and returns the token Semantic Kernel invokes functions with, or null where this filter
+    /// is not the kernel's first function-invocation filter (the probe would run the function through the others).
     /// </summary>
-    public static async Task<CancellationToken?> RecoverAsync(
-        AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, IAutoFunctionInvocationFilter self)
+    public static async Task<CancellationToken?> RecoverAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
-        if (context.CancellationToken.CanBeCanceled || !IsChatClientPath(context)
-            || context.Kernel.FunctionInvocationFilters.FirstOrDefault() is not CancellationProbeFilter
-            || !ReferenceEquals(context.Kernel.AutoFunctionInvocationFilters.LastOrDefault(), self))
+        if (context.Kernel.FunctionInvocationFilters is not { Count: > 0 } filters || filters[0] is not CancellationProbeFilter)
         {
             return null;
         }
 
+        var kernel = s_probeKernels.GetValue(context.Kernel, static k =>
+        {
+            var clone = k.Clone();
+            clone.AutoFunctionInvocationFilters.Clear();
+            return clone;
+        });
+        var probeContext = new AutoFunctionInvocationContext(kernel, context.Function, new FunctionResult(context.Function), [], context.ChatMessageContent);
         var probe = new Probe();
-        Microsoft.Extensions.AI.FunctionInvocationContext baseContext = context;
-        var arguments = baseContext.Arguments;
-        var result = context.Result;
-        baseContext.Arguments = new KernelArguments { [MarkerKey] = probe };
         s_active.Value = probe;
         try
         {
-            await next(context).ConfigureAwait(false);
+            await next(probeContext).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null; // the batch then runs without the request's token, as where the probe cannot be made
         }
         finally
         {
             s_active.Value = null;
-            baseContext.Arguments = arguments;
-            context.Result = result;
         }
 
         return probe.Token;
     }
-
-    /// <summary>
-    /// Whether the context comes from <c>KernelFunctionInvokingChatClient</c>: its options are the request's <c>ChatOptions</c>, whose
-    /// tools include the function being called; the chat-completion connectors (whose contexts carry the request's token) build options
-    /// without tools.
-    /// </summary>
-    private static bool IsChatClientPath(AutoFunctionInvocationContext context) => context.Options?.Tools is { Count: > 0 } && context.Messages is not null;
 
     private sealed class Probe
     {

@@ -11,12 +11,14 @@ namespace SemanticKernel.ParallelInvocation;
 /// <summary>Adds side-effect-aware parallel function invocation to a kernel.</summary>
 public static class KernelBuilderExtensions
 {
+    private static readonly Func<IServiceProvider, IAutoFunctionInvocationFilter> s_filter = static sp => sp.GetRequiredService<ParallelFunctionInvocationFilter>();
+
     /// <summary>
-    /// Registers <see cref="ParallelFunctionInvocationFilter"/> (call this after adding other auto-function filters, so it is the
-    /// innermost one), the engine it uses, and <see cref="KernelFunctionEffectsProvider"/>. The options are validated here and any
-    /// problem is thrown at once, every one listed. It also inserts, first in the services (so the kernel makes it the outermost
-    /// auto-function filter), an internal filter that answers the call ids Semantic Kernel leaves unanswered when a filter sets
-    /// <c>Terminate</c> (see the remarks of <see cref="ParallelFunctionInvocationFilter"/>).
+    /// Registers <see cref="ParallelFunctionInvocationFilter"/> as the outermost auto-function filter (first in the services, wherever this is
+    /// called), the engine it uses, and <see cref="KernelFunctionEffectsProvider"/>. The options are validated here and any problem is
+    /// thrown at once, every one listed. It also registers, as the outermost function-invocation filter, an internal filter that recovers
+    /// the request's cancellation token on Semantic Kernel's IChatClient path (see the remarks of <see cref="ParallelFunctionInvocationFilter"/>).
+    /// Calling it again registers nothing more.
     /// </summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="configure">Configures the options.</param>
@@ -52,17 +54,20 @@ public static class KernelBuilderExtensions
             options.Validate(plugins.SelectMany(plugin => plugin));
             return new ParallelFunctionInvocationFilter(sp.GetRequiredService<ParallelToolExecutor>(), sp.GetService<ILoggerFactory>());
         });
-        services.AddSingleton<IAutoFunctionInvocationFilter>(sp => sp.GetRequiredService<ParallelFunctionInvocationFilter>());
 
-        // The kernel takes its filters in registration order, the first being the outermost: the sentinel that answers the ids
-        // Semantic Kernel leaves unanswered after a Terminate must see Terminate once every other filter has set it.
-        services.Insert(0, ServiceDescriptor.Singleton<IAutoFunctionInvocationFilter>(sp => new TerminateSentinelFilter(sp.GetRequiredService<ParallelFunctionInvocationFilter>())));
+        // The kernel takes its filters in registration order, the first being the outermost: this filter must wrap every other, so that
+        // the calls it runs ahead of their delivery go through all of them.
+        if (!services.Any(d => d.ServiceType == typeof(IAutoFunctionInvocationFilter) && d.ImplementationFactory == s_filter))
+        {
+            services.Insert(0, ServiceDescriptor.Singleton(s_filter));
+        }
 
         // Outermost function-invocation filter, so that no other sees the probe that recovers the request's token on the IChatClient path.
         if (!services.Any(d => d.ServiceType == typeof(IFunctionInvocationFilter) && d.ImplementationType == typeof(CancellationProbeFilter)))
         {
             services.Insert(0, ServiceDescriptor.Singleton<IFunctionInvocationFilter, CancellationProbeFilter>());
         }
+
         return services;
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.SemanticKernel;
 
 namespace SemanticKernel.ParallelInvocation;
@@ -7,6 +6,8 @@ namespace SemanticKernel.ParallelInvocation;
 /// <summary>Names the settings that silently turn parallel tool calls off, or keep this library from seeing them.</summary>
 public static class ParallelInvocationDiagnostics
 {
+    internal const string NotOutermost = "ParallelFunctionInvocationFilter is not the outermost auto-function filter: a filter before it in Kernel.AutoFunctionInvocationFilters (e.g. one inserted at index 0 after the kernel was built) wraps only Semantic Kernel's delivery of each call, not the run, which may come earlier: its argument changes, vetoes and Terminate do not reach calls already run. Register filters through the kernel's services; AddParallelFunctionInvocation puts this one first.";
+
     internal const string GeminiDelivery = "the Gemini connector ignores FunctionChoiceBehaviorOptions, delivers calls one at a time and does not tell filters which functions it advertised: ParallelFunctionInvocationFilter still runs calls that only read together, but a call that writes waits until the connector delivers it.";
 
     /// <summary>Checks a kernel and the settings a request will use.</summary>
@@ -16,9 +17,23 @@ public static class ParallelInvocationDiagnostics
     public static string[] Check(Kernel kernel, PromptExecutionSettings? settings)
     {
         var found = new List<string>();
-        if (kernel is not null && !kernel.AutoFunctionInvocationFilters.OfType<ParallelFunctionInvocationFilter>().Any())
+        if (kernel is not null)
         {
-            found.Add("the kernel has no ParallelFunctionInvocationFilter: batches run as Semantic Kernel runs them. Call AddParallelFunctionInvocation() on the kernel builder.");
+            var filters = kernel.AutoFunctionInvocationFilters;
+            int index = 0;
+            while (index < filters.Count && filters[index] is not ParallelFunctionInvocationFilter)
+            {
+                index++;
+            }
+
+            if (index == filters.Count)
+            {
+                found.Add("the kernel has no ParallelFunctionInvocationFilter: batches run as Semantic Kernel runs them. Call AddParallelFunctionInvocation() on the kernel builder.");
+            }
+            else if (index > 0)
+            {
+                found.Add(NotOutermost);
+            }
         }
 
         var behavior = settings?.FunctionChoiceBehavior;

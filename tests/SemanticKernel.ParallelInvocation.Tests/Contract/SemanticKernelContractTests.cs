@@ -16,6 +16,9 @@ public abstract class OpenAIConnectorContract(Arrival arrival, bool streaming) :
 {
     protected override char Separator => '-';
 
+    /// <summary>The exception reaches Semantic Kernel as it would without ParallelSK, and its function-calls processor writes its message.</summary>
+    protected override bool HidesExceptionMessages => false;
+
     private protected override void Script(LocalModelServer server, WireCall[] calls) => ScriptOpenAI(server, streaming, calls);
 
     private protected override Task<string> AskAsync(LocalModelServer server, Inventory inventory, CancellationToken cancellationToken) =>

@@ -71,13 +71,18 @@ internal static class TestKernels
             return reply.Content ?? string.Empty;
         }
 
-        var text = new System.Text.StringBuilder();
-        await foreach (var update in chat.GetStreamingChatMessageContentsAsync(history, settings, kernel, cancellationToken).WithCancellation(cancellationToken))
-        {
-            text.Append(update.Content);
-        }
+        return await ReadAsync().WaitAsync(SafetyNet, CancellationToken.None);
 
-        return text.ToString();
+        async Task<string> ReadAsync()
+        {
+            var text = new System.Text.StringBuilder();
+            await foreach (var update in chat.GetStreamingChatMessageContentsAsync(history, settings, kernel, cancellationToken).WithCancellation(cancellationToken))
+            {
+                text.Append(update.Content);
+            }
+
+            return text.ToString();
+        }
     }
 
     /// <summary>Collects the reports of the batches a kernel ran.</summary>

@@ -8,51 +8,77 @@ using SemanticKernel.ParallelInvocation.Tests.Contract;
 
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.SemanticKernel;
 
-/// <summary>How other auto-function filters live with <see cref="ParallelFunctionInvocationFilter"/>, on the real OpenAI connector.</summary>
+/// <summary>Where <see cref="ParallelFunctionInvocationFilter"/> sits among the kernel's auto-function filters, on the real OpenAI connector.</summary>
 public sealed class FilterPipelineTests
 {
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AddParallelFunctionInvocation_BeforeOrAfterOtherFilters_IsTheOutermostFilterOnce(bool registeredFirst)
+    {
+        var (first, second) = (new RecordingFilter(), new RecordingFilter());
+        var builder = Kernel.CreateBuilder();
+        if (registeredFirst)
+        {
+            builder.AddParallelFunctionInvocation();
+        }
+
+        builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(first);
+        builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(second);
+        builder.AddParallelFunctionInvocation();
+
+        var filters = builder.Build().AutoFunctionInvocationFilters;
+
+        Assert.Equal(3, filters.Count);
+        Assert.IsType<ParallelFunctionInvocationFilter>(filters[0]);
+        Assert.Same(first, filters[1]);
+        Assert.Same(second, filters[2]);
+    }
+
+    [Theory]
     [InlineData(Arrival.Concurrent)]
     [InlineData(Arrival.Sequential)]
-    public async Task FilterRegisteredBefore_AnyArrival_SeesEveryCallAndItsResult(Arrival arrival)
+    public async Task OtherFilter_AnyArrival_SeesEveryCallOnceAroundItsResult(Arrival arrival)
     {
         await using var server = new LocalModelServer();
-        var plugin = new Inventory();
-        var outer = new RecordingFilter();
+        var inner = new RecordingFilter();
         Script(server);
 
         await TestKernels.AskAsync(
-            TestKernels.OpenAI(server, plugin, before: b => b.Services.AddSingleton<IAutoFunctionInvocationFilter>(outer)),
+            TestKernels.OpenAI(server, new Inventory(), before: b => b.Services.AddSingleton<IAutoFunctionInvocationFilter>(inner)),
             TestKernels.OpenAISettings(arrival),
             streaming: false);
 
-        string[] expectedBefore = ["before c1", "before c2", "before c3"];
-        string[] expectedAfter = ["after c1: apple=5", "after c2: 5", "after c3: 3"];
-        Assert.Equal(expectedBefore, outer.Seen.Where(s => s.StartsWith("before", System.StringComparison.Ordinal)));
-        Assert.Equal(expectedAfter, outer.Seen.Where(s => s.StartsWith("after", System.StringComparison.Ordinal)).Order(System.StringComparer.Ordinal));
-        if (arrival == Arrival.Sequential)
+        // Calls that do not conflict may run at the same time, so only each call's own order is fixed.
+        var seen = inner.Seen.ToArray();
+        Assert.Equal(6, seen.Length);
+        foreach (var (id, result) in new[] { ("c1", "apple=5"), ("c2", "5"), ("c3", "3") })
         {
-            Assert.Equal(["before c1", "after c1: apple=5", "before c2", "after c2: 5", "before c3", "after c3: 3"], outer.Seen);
+            int before = Assert.Single(Enumerable.Range(0, seen.Length), i => seen[i] == $"before {id}");
+            int after = Assert.Single(Enumerable.Range(0, seen.Length), i => seen[i] == $"after {id}: {result}");
+            Assert.True(before < after);
         }
     }
 
+    /// <summary>
+    /// A filter inserted before ParallelSK's after the kernel is built wraps only Semantic Kernel's deliveries: it still sees each call once,
+    /// with its result, and the batch's report and <see cref="ParallelInvocationDiagnostics"/> say that it is not the outermost.
+    /// </summary>
     [Fact]
-    public async Task FilterRegisteredAfter_CallsTheFilterRuns_NeverSeesThemAndIsReported()
+    public async Task FilterInsertedBeforeItAfterBuild_SeesEachDeliveryOnceAndIsDiagnosed()
     {
         await using var server = new LocalModelServer();
-        var plugin = new Inventory();
-        var inner = new RecordingFilter();
+        var outer = new RecordingFilter();
         var reports = new ConcurrentQueue<BatchReport>();
         Script(server);
+        var kernel = TestKernels.OpenAI(server, new Inventory(), configure: TestKernels.CollectReports(reports));
+        kernel.AutoFunctionInvocationFilters.Insert(0, outer);
 
-        await TestKernels.AskAsync(
-            TestKernels.OpenAI(server, plugin, configure: TestKernels.CollectReports(reports), after: b => b.Services.AddSingleton<IAutoFunctionInvocationFilter>(inner)),
-            TestKernels.OpenAISettings(Arrival.Concurrent),
-            streaming: false);
+        await TestKernels.AskAsync(kernel, TestKernels.OpenAISettings(Arrival.Concurrent), streaming: false);
 
-        Assert.Empty(inner.Seen);
-        Assert.Equal(3, plugin.Log.Count);
-        Assert.Contains(Assert.Single(reports).Diagnostics, d => d.Contains("not the last auto-function filter", System.StringComparison.Ordinal));
+        Assert.Equal(["after c1: apple=5", "after c2: 5", "after c3: 3"], outer.Seen.Where(s => s.StartsWith("after", System.StringComparison.Ordinal)).Order(System.StringComparer.Ordinal));
+        Assert.Contains(Assert.Single(reports).Diagnostics, d => d.Contains("not the outermost", System.StringComparison.Ordinal));
+        Assert.Contains(ParallelInvocationDiagnostics.Check(kernel, TestKernels.OpenAISettings(Arrival.Concurrent)), d => d.Contains("not the outermost", System.StringComparison.Ordinal));
     }
 
     private static void Script(LocalModelServer server) =>

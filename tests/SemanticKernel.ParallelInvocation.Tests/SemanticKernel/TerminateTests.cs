@@ -20,10 +20,11 @@ using static SemanticKernel.ParallelInvocation.SemanticKernelTests.Fakes.Termina
 namespace SemanticKernel.ParallelInvocation.SemanticKernelTests.SemanticKernel;
 
 /// <summary>
-/// What happens when an outer filter sets <c>context.Terminate</c> after the first call's result. Delivered one at a time (OpenAI,
-/// <c>FunctionChoiceBehavior.Auto()</c> without options), Semantic Kernel stops at once and would leave the later ids unanswered,
-/// although the batch was captured at the first call and its independent calls already ran. The adapter's outermost sentinel filter
-/// waits for them and appends their results, so the chat history answers every id once and the next request is valid.
+/// What happens when a filter sets <c>context.Terminate</c> after the first call's result, in batches whose later calls do not depend on
+/// the first: ParallelSK started them with it, so they were already running and complete. Delivered one at a time (OpenAI,
+/// <c>FunctionChoiceBehavior.Auto()</c> without options), Semantic Kernel stops at once and would leave the later ids unanswered; the
+/// adapter appends their results first, so the chat history answers every id once and the next request is valid. (That later calls which
+/// have not started do not run is in the filter contract, <c>FilterContract</c>.)
 /// </summary>
 public sealed class TerminateTests
 {
@@ -37,10 +38,10 @@ public sealed class TerminateTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task OuterFilterTerminatesAfterFirstCall_SequentialDelivery_EveryIdAnsweredOnceWithRealResults(bool streaming)
+    public async Task FilterTerminatesAfterFirstCall_OneAtATime_RunningCallsCompleteAndEveryIdIsAnsweredOnce(bool streaming)
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene("c1");
+        var (plugin, filter, batchDone) = Scene("c1");
         if (streaming)
         {
             server.ThenSse(WireFormats.OpenAIStreamingToolCalls(Calls));
@@ -51,7 +52,7 @@ public sealed class TerminateTests
         }
 
         server.ThenJson(WireFormats.OpenAIText("noted"));
-        var kernel = TestKernels.OpenAI(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
+        var kernel = TestKernels.OpenAI(server, plugin, before: Registered(filter), configure: ReportTo(batchDone));
         var history = NewHistory();
 
         string answer = await TestKernels.AskAsync(kernel, TestKernels.OpenAISettings(Arrival.Sequential), streaming, history);
@@ -64,11 +65,12 @@ public sealed class TerminateTests
             Assert.Equal("3", answer);
         }
 
-        Assert.Equal(["before c1", "after c1: 3"], outer.Seen);
+        // The filter saw every call once: the independent ones ran with the first, through it, before Semantic Kernel delivered them.
+        Assert.Equal(["after c1: 3", "after c2: 4", "after c3: apple=5"], filter.Seen.Where(s => s.StartsWith("after", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
         Assert.Equal(["add 1+2", "get pear", "set apple=5"], plugin.Log.Order(StringComparer.Ordinal));
 
-        // One tool message per id, each with its real result: the later ones first (the sentinel), then call 1 (Semantic Kernel).
+        // One tool message per id, each with its real result: the later ones first (ParallelSK), then call 1 (Semantic Kernel).
         Assert.Equal([("c2", "4"), ("c3", "apple=5"), ("c1", "3")], ToolResults(history));
         Assert.All(history.Where(m => m.Role == AuthorRole.Tool), m => Assert.Single(m.Items.OfType<FunctionResultContent>()));
         Assert.Equal("Inventory", history.Where(m => m.Role == AuthorRole.Tool).SelectMany(m => m.Items.OfType<FunctionResultContent>()).First().PluginName);
@@ -81,12 +83,12 @@ public sealed class TerminateTests
     }
 
     [Fact]
-    public async Task OuterFilterTerminatesAfterFirstCall_ConcurrentDelivery_SemanticKernelAnswersEveryIdOnce()
+    public async Task FilterTerminatesAfterFirstCall_ConcurrentDelivery_SemanticKernelAnswersEveryIdOnce()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, _) = Scene("c1");
+        var (plugin, filter, _) = Scene("c1");
         server.ThenJson(WireFormats.OpenAIToolCalls(Calls));
-        var kernel = TestKernels.OpenAI(server, plugin, before: Outer(outer));
+        var kernel = TestKernels.OpenAI(server, plugin, before: Registered(filter));
         var history = NewHistory();
 
         await TestKernels.AskAsync(kernel, TestKernels.OpenAISettings(Arrival.Concurrent), streaming: false, history);
@@ -98,27 +100,29 @@ public sealed class TerminateTests
     /// <summary>
     /// With the functions advertised to the model unknown (the legacy <c>ToolCallBehavior</c>), a writing call waits for its own
     /// delivery before it runs. After Terminate it is never delivered: it ends Rejected without running and its id gets that error,
-    /// while the independent read that already ran keeps its real result. The batch completes (before the sentinel it never did).
+    /// while the independent read that already ran keeps its real result. The batch completes, and its report exists when Semantic
+    /// Kernel returns.
     /// </summary>
     [Fact]
-    public async Task OuterFilterTerminates_DeferredWriteNotDelivered_EndsRejectedWithoutRunningAndIsAnswered()
+    public async Task FilterTerminates_DeferredWriteNotDelivered_EndsRejectedWithoutRunningAndIsAnswered()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene("c1");
+        var (plugin, filter, batchDone) = Scene("c1");
         server.ThenJson(WireFormats.OpenAIToolCalls(Calls));
-        var kernel = TestKernels.OpenAI(server, plugin, before: Outer(outer), configure: ReportTo(batchDone));
+        var kernel = TestKernels.OpenAI(server, plugin, before: Registered(filter), configure: ReportTo(batchDone));
         var history = NewHistory();
 #pragma warning disable CS0618 // ToolCallBehavior is obsolete, and is the way to a batch whose advertised functions filters cannot see.
         var settings = new OpenAIPromptExecutionSettings { ToolCallBehavior = ToolCallBehavior.AutoInvokeKernelFunctions };
 #pragma warning restore CS0618
 
         await TestKernels.AskAsync(kernel, settings, streaming: false, history);
-        var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
+        Assert.True(batchDone.Task.IsCompleted, "The request returned before its batch report existed.");
+        var report = await batchDone.Task;
 
         var results = ToolResults(history);
         Assert.Equal(["c2", "c3", "c1"], results.Select(r => r.Id));
         Assert.Equal("4", results[0].Content);
-        Assert.StartsWith("Error:", results[1].Content, StringComparison.Ordinal);
+        Assert.StartsWith("Error: the call to 'SetStock' did not run: a filter ended automatic function invocation at call #0 ('Add').", results[1].Content, StringComparison.Ordinal);
         Assert.Equal(ToolCallStatus.Rejected, report.Calls.Single(c => c.CallId == "c3").Status);
         Assert.Equal(["add 1+2", "get pear"], plugin.Log.Order(StringComparer.Ordinal));
         Assert.False(plugin.Stock.ContainsKey("apple"));
@@ -126,26 +130,26 @@ public sealed class TerminateTests
 
     /// <summary>
     /// The IChatClient path: Terminate becomes Microsoft.Extensions.AI's, which would stop its loop with only the delivered ids
-    /// answered. The sentinel lets it deliver the later calls and answers them from the engine (they ran early: the advertised functions
-    /// are known there), so the response answers every id once with its real result, and the loop still stops after this batch.
+    /// answered. ParallelSK lets it deliver the later calls and answers them from their runs (they ran with the first: the advertised
+    /// functions are known there), so the response answers every id once with its real result, and the loop still stops after this batch.
     /// </summary>
     [Fact]
-    public async Task OuterFilterTerminates_ChatClientPath_EveryIdAnsweredOnceWithRealResults()
+    public async Task FilterTerminates_ChatClientPath_EveryIdAnsweredOnceWithRealResults()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene("c1");
+        var (plugin, filter, batchDone) = Scene("c1");
         server.ThenJson(WireFormats.OpenAIToolCalls(
             new("c1", "Inventory_Add", """{"a":1,"b":2}"""),
             new("c2", "Inventory_GetStock", """{"item":"pear"}"""),
             new("c3", "Inventory_SetStock", """{"item":"apple","quantity":5}""")))
             .ThenJson(WireFormats.OpenAIText("noted"));
-        var kernel = ChatClientKernel(server, plugin, outer, batchDone);
+        var kernel = ChatClientKernel(server, plugin, filter, batchDone);
 
         var response = await AskChatClientPathAsync(kernel);
         var report = await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
 
         Assert.Single(server.Requests);
-        Assert.Equal(["before c1", "after c1: 3"], outer.Seen);
+        Assert.Equal(["after c1: 3", "after c2: 4", "after c3: apple=5"], filter.Seen.Where(s => s.StartsWith("after", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
         Assert.Equal([("c1", "3"), ("c2", "4"), ("c3", "apple=5")], ChatClientResults(response));
 
@@ -163,16 +167,16 @@ public sealed class TerminateTests
     /// never reached, as without this library.
     /// </summary>
     [Fact]
-    public async Task OuterFilterTerminates_ChatClientPath_TrailingUnknownCallIsNeverReached()
+    public async Task FilterTerminates_ChatClientPath_TrailingUnknownCallIsNeverReached()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene("c1");
+        var (plugin, filter, batchDone) = Scene("c1");
         server.ThenJson(WireFormats.OpenAIToolCalls(
             new("c1", "Inventory_Add", """{"a":1,"b":2}"""),
             new("c2", "Inventory_Missing", "{}"),
             new("c3", "Inventory_GetStock", """{"item":"pear"}"""),
             new("c4", "Inventory_Vanished", "{}")));
-        var kernel = ChatClientKernel(server, plugin, outer, batchDone);
+        var kernel = ChatClientKernel(server, plugin, filter, batchDone);
 
         var response = await AskChatClientPathAsync(kernel);
         await batchDone.Task.WaitAsync(TestKernels.SafetyNet);
@@ -186,21 +190,21 @@ public sealed class TerminateTests
     }
 
     /// <summary>
-    /// After a Terminate, the sentinel waits for a later call that is still running; cancelling the request ends that wait and the
+    /// After a Terminate, the batch waits for a later call that is still running; cancelling the request ends that wait and the
     /// request with <see cref="OperationCanceledException"/> instead of hanging, on the IChatClient path.
     /// </summary>
     [Fact]
-    public async Task OuterFilterTerminates_LaterCallStillRunning_CallerCancels_RequestEndsCancelled()
+    public async Task FilterTerminates_LaterCallStillRunning_CallerCancels_RequestEndsCancelled()
     {
         await using var server = new LocalModelServer();
-        var (plugin, outer, batchDone) = Scene("c1");
+        var (plugin, filter, batchDone) = Scene("c1");
         using var cts = new CancellationTokenSource();
         server.ThenJson(WireFormats.OpenAIToolCalls(new("c1", "Inventory_Add", """{"a":1,"b":2}"""), new("c2", "Inventory_WaitForCancellation", "{}")));
-        var kernel = ChatClientKernel(server, plugin, outer, batchDone);
+        var kernel = ChatClientKernel(server, plugin, filter, batchDone);
         var run = kernel.InvokePromptAsync("Go.", new(TestKernels.OpenAISettings(Arrival.Sequential)), cancellationToken: cts.Token);
 
         await plugin.Blocked.Task.WaitAsync(TestKernels.SafetyNet);
-        await outer.Terminated.Task.WaitAsync(TestKernels.SafetyNet); // the sentinel is about to wait for the later call, or waits
+        await filter.Terminated.Task.WaitAsync(TestKernels.SafetyNet); // the batch is about to wait for the later call, or waits
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestKernels.SafetyNet));
@@ -209,12 +213,12 @@ public sealed class TerminateTests
         Assert.Single(server.Requests);
     }
 
-    private static Kernel ChatClientKernel(LocalModelServer server, Inventory plugin, RecordingFilter outer, TaskCompletionSource<BatchReport> batchDone)
+    private static Kernel ChatClientKernel(LocalModelServer server, Inventory plugin, RecordingFilter filter, TaskCompletionSource<BatchReport> batchDone)
     {
         var builder = Kernel.CreateBuilder();
         builder.AddOpenAIChatClient("gpt-4o", server.OpenAIEndpoint, apiKey: "test", httpClient: new HttpClient());
         builder.Plugins.Add(TestKernels.InventoryPlugin(plugin));
-        Outer(outer)(builder);
+        Registered(filter)(builder);
         builder.AddParallelFunctionInvocation(ReportTo(batchDone));
         return builder.Build();
     }
