@@ -62,6 +62,14 @@ internal sealed partial class BatchRun
                 (configurationErrors ??= []).AddRange(ex.Errors);
                 continue;
             }
+            catch (Exception ex)
+            {
+                // A host fault (an effects provider that threw): this call cannot be planned, so it does not run; the others do.
+                outcome.Exception = ex;
+                outcome.ErrorMessage = $"Error: the side effects of '{request.Name}' could not be determined{Detail(ex)}, so it did not run. Reach the goal another way.";
+                Observer.HostCallbackFailed("effects provider", i, ex);
+                continue;
+            }
 
             try
             {
@@ -77,7 +85,7 @@ internal sealed partial class BatchRun
                 continue;
             }
 
-            _effects[i] = effects;
+            _calls[i].Effects = effects;
             outcome.Effects = effects.Declaration;
             outcome.EffectsSource = effects.Source;
         }

@@ -28,10 +28,16 @@ public sealed class DeliveryGateTests
             .Declare("other", FunctionEffects.Writing("elsewhere"));
         var save = Fn("save", async _ => { started.SetResult(); await release.Task; return "saved"; });
         var other = Fn("other", _ => { Interlocked.Increment(ref otherRuns); return Task.FromResult<object?>("done"); });
-        var run = new ParallelToolExecutor(options).ExecuteAsync([Gated("s", save, _ => new ValueTask<bool>(delivered.Task)), Call("o", other)]);
+        var otherDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batch = new ToolCallBatch([Gated("s", save, _ => new ValueTask<bool>(delivered.Task)), Call("o", other)])
+        {
+            OnCallCompleted = o => { if (o.CallId == "o") { otherDone.SetResult(); } },
+        };
+        var run = new ParallelToolExecutor(options).ExecuteAsync(batch);
 
-        // The gated call comes first, and only one call may run at a time: the other still runs while the gate is shut.
-        await Eventually(() => Volatile.Read(ref otherRuns) == 1);
+        // The gated call comes first, and only one call may run at a time: the other still runs (and is decided) while the gate is shut.
+        await otherDone.Task.WaitAsync(SafetyNet);
+        Assert.Equal(1, Volatile.Read(ref otherRuns));
         clock.Advance(TimeSpan.FromSeconds(5));
         Assert.False(started.Task.IsCompleted);
         delivered.SetResult(true);
