@@ -47,7 +47,7 @@ internal sealed partial class BatchRun
 
             call.Halted = true;
             call.HaltMessage = request.MessageFor(call.Outcome, Observer);
-            if (call.Phase == CallPhase.Queued)
+            if (call.Phase == CallPhase.Queued || call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
             {
                 FinishLocked(call, ToolCallStatus.Skipped); // its predecessors are done: nothing can overtake anything
             }

@@ -156,7 +156,7 @@ internal sealed partial class BatchRun
         {
             foreach (var call in approvals)
             {
-                _ = RequestApprovalAsync(call);
+                Forget(RequestApprovalAsync(call), call);
             }
         }
 
@@ -243,6 +243,48 @@ internal sealed partial class BatchRun
             ScheduleLocked();
             CompleteIfDoneLocked();
         }
+    }
+
+    /// <summary>
+    /// The last resort for a fault in the engine's own bookkeeping (a bug, or a logger that throws): the call still gets an outcome and
+    /// the batch still ends, instead of the batch hanging or the process crashing on a pool thread.
+    /// </summary>
+    public void OnInternalFault(CallRun call, Exception exception)
+    {
+        Observer.HostCallbackFailed("the engine's own bookkeeping", call.Index, exception);
+        lock (_gate)
+        {
+            if (call.Phase == CallPhase.Done)
+            {
+                return;
+            }
+
+            if (call.Phase == CallPhase.Launched)
+            {
+                _slotsInUse--;
+            }
+
+            call.Outcome.Exception ??= exception;
+            FinishLocked(call, ToolCallStatus.Failed);
+            ScheduleLocked();
+            CompleteIfDoneLocked();
+        }
+    }
+
+    /// <summary>Runs a call's asynchronous step without awaiting it; a fault in it ends the call (<see cref="OnInternalFault"/>).</summary>
+    public void Forget(Task step, CallRun call)
+    {
+        if (step.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        _ = step.ContinueWith(
+            static (t, s) => { var c = (CallRun)s!; c.Batch.OnInternalFault(c, t.Exception!.GetBaseException()); },
+            call,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>An attempt was abandoned while its function runs: the report's <see cref="BatchReport.AbandonedWorkEnded"/> waits for it.</summary>

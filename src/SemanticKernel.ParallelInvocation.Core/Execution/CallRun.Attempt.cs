@@ -122,13 +122,20 @@ internal sealed partial class CallRun
                 return;
             }
 
-            if (_call.Batch.CallerContext is { } context)
+            try
             {
-                ExecutionContext.Run(context, static s => { var a = (Attempt)s!; a._call.OnAbandoned(a); }, this);
+                if (_call.Batch.CallerContext is { } context)
+                {
+                    ExecutionContext.Run(context, static s => { var a = (Attempt)s!; a._call.OnAbandoned(a); }, this);
+                }
+                else
+                {
+                    _call.OnAbandoned(this);
+                }
             }
-            else
+            catch (Exception ex)
             {
-                _call.OnAbandoned(this);
+                _call.Batch.OnInternalFault(_call, ex);
             }
         }
 

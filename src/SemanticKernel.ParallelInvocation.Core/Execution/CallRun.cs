@@ -168,10 +168,22 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
 
     private void RunStep()
     {
+        try
+        {
+            RunStepCore();
+        }
+        catch (Exception ex)
+        {
+            Batch.OnInternalFault(this, ex);
+        }
+    }
+
+    private void RunStepCore()
+    {
         switch (_next)
         {
             case CallStep.OpenGate:
-                _ = Batch.AwaitDeliveryAsync(this);
+                Batch.Forget(Batch.AwaitDeliveryAsync(this), this);
                 break;
             case CallStep.Start:
                 Start();
@@ -230,7 +242,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
             if (!lease.IsAcquired)
             {
                 lease.Dispose();
-                _ = WaitForPermitAsync(limiter);
+                Batch.Forget(WaitForPermitAsync(limiter), this);
                 return;
             }
 
@@ -389,7 +401,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         var status = cancelled ? ToolCallStatus.Cancelled : ToolCallStatus.TimedOut;
         if (ShouldRetry(status))
         {
-            _ = RetryAfterAbandonedAsync(attempt.WorkEnded!.Task, status);
+            Batch.Forget(RetryAfterAbandonedAsync(attempt.WorkEnded!.Task, status), this);
             return;
         }
 
@@ -411,7 +423,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         }
         else if (Batch.Options.RetryDelay > TimeSpan.Zero)
         {
-            _ = DelayThenRetryAsync();
+            Batch.Forget(DelayThenRetryAsync(), this);
         }
         else
         {
