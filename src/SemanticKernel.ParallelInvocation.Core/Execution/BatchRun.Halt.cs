@@ -22,6 +22,8 @@ internal sealed partial class BatchRun
             ScheduleLocked();
             CompleteIfDoneLocked();
         }
+
+        CompleteIfDone();
     }
 
     private void HaltLocked(HaltRequest request)

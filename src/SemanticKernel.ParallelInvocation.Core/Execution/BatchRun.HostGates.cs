@@ -130,6 +130,8 @@ internal sealed partial class BatchRun
             ScheduleLocked();
             CompleteIfDoneLocked();
         }
+
+        CompleteIfDone();
     }
 
     /// <summary>
@@ -171,5 +173,7 @@ internal sealed partial class BatchRun
             ScheduleLocked();
             CompleteIfDoneLocked();
         }
+
+        CompleteIfDone();
     }
 }

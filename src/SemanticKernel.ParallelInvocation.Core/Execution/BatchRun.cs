@@ -28,7 +28,7 @@ internal sealed partial class BatchRun
     private readonly ToolCallOutcome[] _outcomes;
     private readonly CallRun[] _calls;
     private readonly object _gate = new();
-    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _completed = new();
     private readonly int _maxDegreeOfParallelism;
 
     private ExecutionPlan _plan = null!;
@@ -41,6 +41,7 @@ internal sealed partial class BatchRun
     private int _maxRunning;
     private int _abandonedPending = 1; // the batch holds one until its report is made, so the count reaches 0 only after that
     private bool _cancelled;
+    private bool _completePending;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
@@ -152,6 +153,8 @@ internal sealed partial class BatchRun
             CompleteIfDoneLocked();
         }
 
+        CompleteIfDone();
+
         if (approvals is not null)
         {
             foreach (var call in approvals)
@@ -231,6 +234,8 @@ internal sealed partial class BatchRun
             ScheduleLocked();
             CompleteIfDoneLocked();
         }
+
+        CompleteIfDone();
     }
 
     /// <summary>A launched call ends before its function started: stopped by a halt, cancelled, or refused a permit.</summary>
@@ -243,6 +248,8 @@ internal sealed partial class BatchRun
             ScheduleLocked();
             CompleteIfDoneLocked();
         }
+
+        CompleteIfDone();
     }
 
     /// <summary>
@@ -269,6 +276,8 @@ internal sealed partial class BatchRun
             ScheduleLocked();
             CompleteIfDoneLocked();
         }
+
+        CompleteIfDone();
     }
 
     /// <summary>Runs a call's asynchronous step without awaiting it; a fault in it ends the call (<see cref="OnInternalFault"/>).</summary>
@@ -384,6 +393,12 @@ internal sealed partial class BatchRun
 
             _queued?.Clear();
             CompleteIfDoneLocked();
+        }
+
+        // Inside the caller's Cancel: the report is made on the pool, not there.
+        if (Volatile.Read(ref _completePending))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static r => r._completed.TrySetResult(), this, preferLocal: false);
         }
     }
 
@@ -528,6 +543,19 @@ internal sealed partial class BatchRun
     private void CompleteIfDoneLocked()
     {
         if (_doneCount == _calls.Length)
+        {
+            _completePending = true;
+        }
+    }
+
+    /// <summary>
+    /// Completes the batch once every outcome is decided, after the lock is released: the report is made on the thread that decided the
+    /// last outcome (no hop through the thread pool), never under the lock. A nested lock section (a halt from inside
+    /// <see cref="ToolCallBatch.OnCallCompleted"/>) leaves it to the outermost one.
+    /// </summary>
+    private void CompleteIfDone()
+    {
+        if (Volatile.Read(ref _completePending) && !Monitor.IsEntered(_gate))
         {
             _completed.TrySetResult();
         }
