@@ -489,8 +489,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         }
 
         Outcome.FinishedAt = Batch.Elapsed();
-        Batch.Observer.CallCompleted(_activity, Outcome);
-        _activity?.Dispose();
+        Batch.Observer.CallCompleted(_activity, Outcome); // ends the call's span
         _activity = null;
         Batch.OnFinished(this, status);
     }

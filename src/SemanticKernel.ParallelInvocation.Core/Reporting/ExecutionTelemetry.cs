@@ -65,6 +65,15 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
         {
             // ignored: see above
         }
+
+        try
+        {
+            callActivity?.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // ignored: see above
+        }
     }
 
     public void BatchCompleted(Activity? batchActivity, BatchReport report)

@@ -12,7 +12,7 @@ internal interface IExecutionObserver
     /// <summary>A call's function is about to run (on the call's own flow); returns the call's span, if any, made current.</summary>
     Activity? CallStarting(Activity? batchActivity, ToolCallOutcome call);
 
-    /// <summary>A call's outcome was decided (ran, or never ran).</summary>
+    /// <summary>A call's outcome was decided (ran, or never ran); the observer ends the call's span, if any.</summary>
     void CallCompleted(Activity? callActivity, ToolCallOutcome call);
 
     /// <summary>The batch completed.</summary>

@@ -177,3 +177,25 @@ public sealed class HostFaultTests
         public FunctionEffects? GetEffects(AIFunction function) => throw new InvalidOperationException("provider down");
     }
 }
+
+public sealed class TelemetryFaultTests
+{
+    [Fact]
+    public async Task ExecuteAsync_ActivityListenerThrows_CallStillRunsAndTheBatchCompletes()
+    {
+        string name = "listener_fault_" + Guid.NewGuid().ToString("N");
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == TelemetryNames.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = a => { if (a.DisplayName.EndsWith(name, StringComparison.Ordinal)) { throw new InvalidOperationException("listener bug"); } },
+            ActivityStopped = a => { if (a.DisplayName.EndsWith(name, StringComparison.Ordinal)) { throw new InvalidOperationException("listener bug"); } },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var options = new ParallelInvocationOptions().Declare(name, FunctionEffects.Pure);
+
+        var report = await Run(options, Call("1", Returns(name, "ran")), Call("2", Returns(name, "ran too")));
+
+        Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
+    }
+}
