@@ -75,8 +75,7 @@ internal sealed partial class BatchRun
             {
                 var (reads, writes) = effects.Bind(request.Arguments, normalizer);
                 inputs[i] = new PlanInput(reads, writes);
-                outcome.ReadKeys = [.. ResourceKey.Describe(reads)];
-                outcome.WriteKeys = [.. ResourceKey.Describe(writes)];
+                outcome.SetKeys(reads, writes);
             }
             catch (Exception ex)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.AI;
+using SemanticKernel.ParallelInvocation.Effects;
 
 namespace SemanticKernel.ParallelInvocation;
 
@@ -8,6 +9,11 @@ namespace SemanticKernel.ParallelInvocation;
 /// <remarks>Immutable once the batch completes, except <see cref="WorkEndedAt"/> of an abandoned call, set once its function really ends.</remarks>
 public sealed class ToolCallOutcome
 {
+    private ResourceKey[]? _boundReads;
+    private ResourceKey[]? _boundWrites;
+    private IReadOnlyList<string>? _readKeys;
+    private IReadOnlyList<string>? _writeKeys;
+
     internal ToolCallOutcome(int index, ToolCallRequest request)
     {
         Index = index;
@@ -45,10 +51,10 @@ public sealed class ToolCallOutcome
     public EffectsSource? EffectsSource { get; internal set; }
 
     /// <summary>Gets the resource keys the call read, after templates and normalisers (<c>*</c> is everything).</summary>
-    public IReadOnlyList<string> ReadKeys { get; internal set; } = [];
+    public IReadOnlyList<string> ReadKeys { get => _readKeys ??= Describe(_boundReads); internal set => _readKeys = value; }
 
     /// <summary>Gets the resource keys the call wrote, after templates and normalisers.</summary>
-    public IReadOnlyList<string> WriteKeys { get; internal set; } = [];
+    public IReadOnlyList<string> WriteKeys { get => _writeKeys ??= Describe(_boundWrites); internal set => _writeKeys = value; }
 
     /// <summary>Gets the indexes of the calls this call waited for (the plan's direct predecessors).</summary>
     public IReadOnlyList<int> Predecessors { get; internal set; } = [];
@@ -118,4 +124,29 @@ public sealed class ToolCallOutcome
 
     /// <inheritdoc/>
     public override string ToString() => $"#{Index} {Name} ({CallId}): {Status}";
+
+    /// <summary>Keeps the keys the call was planned with; their text (<see cref="ReadKeys"/>, <see cref="WriteKeys"/>) is made when first read.</summary>
+    internal void SetKeys(ResourceKey[] reads, ResourceKey[] writes)
+    {
+        _boundReads = reads;
+        _boundWrites = writes;
+        _readKeys = null;
+        _writeKeys = null;
+    }
+
+    private static IReadOnlyList<string> Describe(ResourceKey[]? keys)
+    {
+        if (keys is null || keys.Length == 0)
+        {
+            return [];
+        }
+
+        var text = new string[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            text[i] = keys[i].ToString();
+        }
+
+        return text;
+    }
 }

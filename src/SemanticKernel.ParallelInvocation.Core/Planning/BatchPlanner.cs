@@ -60,15 +60,26 @@ internal static class BatchPlanner
             }
 
             deps.Remove(c);
-            var edges = new Dependency[deps.Count];
-            int n = 0;
-            foreach (var (p, kind) in deps)
+            if (deps.Count == 0)
             {
-                edges[n++] = new Dependency(p, kind);
+                result[c] = [];
             }
+            else
+            {
+                var edges = new Dependency[deps.Count];
+                int n = 0;
+                foreach (var (p, kind) in deps)
+                {
+                    edges[n++] = new Dependency(p, kind);
+                }
 
-            Array.Sort(edges, static (a, b) => a.Predecessor.CompareTo(b.Predecessor));
-            result[c] = edges;
+                if (edges.Length > 1)
+                {
+                    Array.Sort(edges, static (a, b) => a.Predecessor.CompareTo(b.Predecessor));
+                }
+
+                result[c] = edges;
+            }
 
             foreach (var key in call.Reads)
             {

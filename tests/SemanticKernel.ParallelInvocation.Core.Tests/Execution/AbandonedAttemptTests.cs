@@ -152,7 +152,8 @@ public sealed class AbandonedAttemptTests
     {
         var clock = new ManualTimeProvider();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var set = Fn("set", async ct => { started.SetResult(); await Task.Delay(Timeout.Infinite, ct); return null; });
+        // The tool is waiting on its token before the clock moves: it reacts to the timeout, so it is stopped, not abandoned.
+        var set = Fn("set", async ct => { var wait = Task.Delay(Timeout.Infinite, ct); started.SetResult(); await wait; return null; });
         var run = new ParallelToolExecutor(Options(clock, retries: 0)).ExecuteAsync([Call("s", set)]);
 
         await started.Task.WaitAsync(SafetyNet);
