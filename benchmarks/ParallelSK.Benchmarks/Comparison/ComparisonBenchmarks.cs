@@ -23,6 +23,7 @@ public class ComparisonBenchmarks
     private IChatClient _parallelReadOnly = null!;
     private IChatClient _parallelDistinctWrites = null!;
     private ParallelToolExecutor _engine = null!;
+    private ParallelToolExecutor _engineInline = null!;
 
     [Params(1, 4, 16, 64)]
     public int N { get; set; }
@@ -46,6 +47,7 @@ public class ComparisonBenchmarks
         _parallelReadOnly = model.AsParallelFunctionInvoking(o => o.Declare("lookup", FunctionEffects.ReadOnly));
         _parallelDistinctWrites = model.AsParallelFunctionInvoking(o => o.Declare("lookup", FunctionEffects.Writing("items/{id}")));
         _engine = new ParallelToolExecutor(new ParallelInvocationOptions().Declare("lookup", FunctionEffects.ReadOnly));
+        _engineInline = new ParallelToolExecutor(new ParallelInvocationOptions { StartOneCallOnCallingThread = true }.Declare("lookup", FunctionEffects.ReadOnly));
     }
 
     [Benchmark(Baseline = true, Description = "Task.WhenAll floor")]
@@ -74,6 +76,9 @@ public class ComparisonBenchmarks
 
     [Benchmark(Description = "ParallelSK engine alone, ReadOnly")]
     public async Task<int> Engine() => (await _engine.ExecuteAsync(_requests)).Calls.Count;
+
+    [Benchmark(Description = "ParallelSK engine alone, ReadOnly, one call on the calling thread")]
+    public async Task<int> EngineInline() => (await _engineInline.ExecuteAsync(_requests)).Calls.Count;
 
     private static Task<int> Lookup(int id) => Task.FromResult(id);
 }

@@ -42,6 +42,8 @@ internal sealed partial class BatchRun
     private int _abandonedPending = 1; // the batch holds one until its report is made, so the count reaches 0 only after that
     private bool _cancelled;
     private bool _completePending;
+    private bool _inlineCandidate;
+    private CallRun? _inlineCall;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
@@ -99,6 +101,7 @@ internal sealed partial class BatchRun
         var pendingHalt = _batch.Attach(this);
 
         List<CallRun>? approvals = null;
+        _inlineCandidate = Options.StartOneCallOnCallingThread && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
         lock (_gate)
         {
             for (int i = 0; i < _calls.Length; i++)
@@ -150,6 +153,7 @@ internal sealed partial class BatchRun
             }
 
             ScheduleLocked();
+            _inlineCandidate = false;
             CompleteIfDoneLocked();
         }
 
@@ -161,6 +165,11 @@ internal sealed partial class BatchRun
             {
                 Forget(RequestApprovalAsync(call), call);
             }
+        }
+
+        if (_inlineCall is { } inline)
+        {
+            inline.RunOnCallingThread();
         }
 
         using (CancellationToken.CanBeCanceled ? CancellationToken.UnsafeRegister(static s => ((BatchRun)s!).OnCancelled(), this) : default)
@@ -371,6 +380,12 @@ internal sealed partial class BatchRun
     {
         _slotsInUse++;
         call.Phase = CallPhase.Launched;
+        if (_inlineCandidate && _inlineCall is null)
+        {
+            _inlineCall = call; // started on the calling thread once the first lock section is over
+            return;
+        }
+
         call.Launch(CallRun.CallStep.Start);
     }
 

@@ -154,6 +154,13 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         return true;
     }
 
+    /// <summary>Starts the call here, on the thread that called the batch (<see cref="ParallelInvocationOptions.StartOneCallOnCallingThread"/>).</summary>
+    public void RunOnCallingThread()
+    {
+        _next = CallStep.Start;
+        ((IThreadPoolWorkItem)this).Execute();
+    }
+
     void IThreadPoolWorkItem.Execute()
     {
         if (Batch.CallerContext is { } context)
