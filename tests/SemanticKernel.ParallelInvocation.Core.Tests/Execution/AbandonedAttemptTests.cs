@@ -67,19 +67,27 @@ public sealed class AbandonedAttemptTests
             .Declare("set", FunctionEffects.Writing("x").AsIdempotent().WithTimeout(Limit))
             .Declare("read", FunctionEffects.Reading("x").WithTimeout(Limit));
 
-    [Fact]
-    public async Task ExecuteAsync_RetryOfAnAbandonedAttempt_WaitsForItToEndAndNeverOverlapsIt()
+    /// <summary>
+    /// Runs set(x, A) — whose first attempt ignores its timeout, with 1 retry — then set(x, B) (the sequential run leaves B), and
+    /// moves the clock past the timeout: the first attempt is abandoned and its retry waits for it, with a time limit of its own.
+    /// </summary>
+    private static async Task<Task<BatchReport>> AbandonFirstAttemptOfSetAThenSetBAsync(ManualTimeProvider clock, Store store)
     {
-        // set(x, A) with a first attempt that ignores its timeout, 1 retry, then set(x, B): the sequential run leaves B.
-        var clock = new ManualTimeProvider();
-        var store = new Store();
         var set = store.Set();
         var run = new ParallelToolExecutor(Options(clock, retries: 1)).ExecuteAsync(
             [Call("a", set, new() { ["value"] = "A" }), Call("b", set, new() { ["value"] = "B" })]);
-
         await store.FirstStarted.Task.WaitAsync(SafetyNet);
-        clock.Advance(Limit); // the first attempt is abandoned; its retry waits for it, with a time limit of its own
+        clock.Advance(Limit);
         await Eventually(() => clock.PendingTimers == 1);
+        return run;
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RetryOfAnAbandonedAttempt_WaitsForItToEndAndNeverOverlapsIt()
+    {
+        var clock = new ManualTimeProvider();
+        var store = new Store();
+        var run = await AbandonFirstAttemptOfSetAThenSetBAsync(clock, store);
         Assert.Equal(1, store.Attempts);
         store.ReleaseFirst();
         var report = await run.WaitAsync(SafetyNet);
@@ -100,13 +108,7 @@ public sealed class AbandonedAttemptTests
     {
         var clock = new ManualTimeProvider();
         var store = new Store();
-        var set = store.Set();
-        var run = new ParallelToolExecutor(Options(clock, retries: 1)).ExecuteAsync(
-            [Call("a", set, new() { ["value"] = "A" }), Call("b", set, new() { ["value"] = "B" })]);
-
-        await store.FirstStarted.Task.WaitAsync(SafetyNet);
-        clock.Advance(Limit);
-        await Eventually(() => clock.PendingTimers == 1);
+        var run = await AbandonFirstAttemptOfSetAThenSetBAsync(clock, store);
         clock.Advance(Limit); // the retry gives up waiting for the abandoned attempt
         var report = await run.WaitAsync(SafetyNet);
 
