@@ -45,6 +45,34 @@ elif ! probe gemini "Gemini tests and notebook 02" tests/SemanticKernel.Parallel
   skip+=(tests/SemanticKernel.ParallelInvocation.Gemini.Tests/)
 fi
 
+# A real redis-server on a free loopback port for the Redis-backed concurrency groups (tests/SemanticKernel.ParallelInvocation.Redis.Tests),
+# stopped when this script exits; its address goes to the tests in PARALLELSK_REDIS. Outside CI a missing redis-server skips those tests
+# with one line; in CI (.ci/run sets PARALLELSK_REQUIRE_REDIS=1) it fails the run.
+redis_pid=""
+stop_redis() { if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; fi; }
+trap stop_redis EXIT
+if command -v redis-server >/dev/null 2>&1; then
+  redis_port=""
+  for p in $(shuf -i 20000-60000 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then redis_port=$p; break; fi
+  done
+  [ -n "$redis_port" ] || { echo "No free loopback port found for redis-server."; exit 1; }
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$results/redis-server.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null || { echo "redis-server did not start (see $results/redis-server.log)."; exit 1; }
+  export PARALLELSK_REDIS="127.0.0.1:$redis_port"
+elif [ "${PARALLELSK_REQUIRE_REDIS:-}" = "1" ]; then
+  echo "redis-server is not installed, and this run requires the Redis tests (PARALLELSK_REQUIRE_REDIS=1): install it (apt-get install -y redis-server)."
+  exit 1
+else
+  echo "SKIPPED: Redis-backed concurrency groups: redis-server is not installed (apt-get install redis-server), so tests/SemanticKernel.ParallelInvocation.Redis.Tests is skipped; everything else runs."
+  skip+=(tests/SemanticKernel.ParallelInvocation.Redis.Tests/)
+fi
+
 # A solution filter of every project in ParallelSK.sln but the skipped ones.
 target=ParallelSK.sln
 if [ ${#skip[@]} -gt 0 ]; then

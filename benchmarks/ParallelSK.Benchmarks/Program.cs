@@ -3,6 +3,8 @@ using System.Linq;
 using BenchmarkDotNet.Running;
 using ParallelSK.Benchmarks.ChatClient;
 using ParallelSK.Benchmarks.Common;
+using ParallelSK.Benchmarks.Comparison;
+using ParallelSK.Benchmarks.RateLimit;
 using ParallelSK.Benchmarks.Conversations;
 using ParallelSK.Benchmarks.Makespan;
 using ParallelSK.Benchmarks.Overhead;
@@ -11,6 +13,8 @@ using ParallelSK.Benchmarks.Planning;
 const string Usage = """
     Usage: dotnet run -c Release --project benchmarks/ParallelSK.Benchmarks -- <benchmark> [options]
 
+      comparison      BenchmarkDotNet: one batch of N zero-latency calls: Task.WhenAll floor, FunctionInvokingChatClient (concurrent,
+                        serial), ParallelSK's client (ReadOnly, writes on distinct keys) and the engine alone
       overhead        BenchmarkDotNet: one batch of N zero-latency tools, engine vs Task.WhenAll vs a sequential loop
       planning        BenchmarkDotNet: planning batches of 10 to 10,000 calls with a realistic key mix
       makespan        harness: 8 workload shapes with simulated latencies, sequential vs naive vs engine
@@ -19,18 +23,26 @@ const string Usage = """
       callcontext     BenchmarkDotNet: the chat-client middleware's per-call start (FunctionInvocationContext, CurrentContext)
       chatclient      BenchmarkDotNet: one request with a batch of N calls, FunctionInvokingChatClient (concurrent) vs ParallelSK's client
 
-    Options after the benchmark name go to BenchmarkDotNet for the first two (e.g. --filter *Engine*).
+      rate-limit      harness: many conversations sharing a token-bucket group; permits granted per second against the rate
+                        [--conversations N (default 200)] [--rate N per second (default 50)] [--seconds N (default 6)]
+
+    Options after the benchmark name go to BenchmarkDotNet for the BenchmarkDotNet ones (e.g. --filter *Engine*); --in-process runs
+    them in this process instead of a generated project (quicker to start on a loaded machine).
     """;
 
 string command = args.FirstOrDefault() ?? string.Empty;
-string[] rest = args.Skip(1).ToArray();
+bool inProcess = args.Contains("--in-process");
+string[] rest = args.Skip(1).Where(a => a != "--in-process").ToArray();
 switch (command)
 {
+    case "comparison":
+        BenchmarkRunner.Run<ComparisonBenchmarks>(BenchConfig.Create(inProcess), rest);
+        return 0;
     case "overhead":
-        BenchmarkRunner.Run<OverheadBenchmarks>(BenchConfig.Create(), rest);
+        BenchmarkRunner.Run<OverheadBenchmarks>(BenchConfig.Create(inProcess), rest);
         return 0;
     case "planning":
-        BenchmarkRunner.Run<PlanningBenchmarks>(BenchConfig.Create(), rest);
+        BenchmarkRunner.Run<PlanningBenchmarks>(BenchConfig.Create(inProcess), rest);
         return 0;
     case "callcontext":
         BenchmarkRunner.Run<CallContextBenchmarks>(BenchConfig.Create(), rest);
@@ -38,6 +50,8 @@ switch (command)
     case "chatclient":
         BenchmarkRunner.Run<ChatClientRequestBenchmarks>(BenchConfig.Create(), rest);
         return 0;
+    case "rate-limit":
+        return await RateLimitHarness.RunAsync(rest);
     case "makespan":
         return await MakespanHarness.RunAsync(rest);
     case "conversations":

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using SemanticKernel.ParallelInvocation.Effects;
@@ -25,7 +26,7 @@ public sealed class ParallelInvocationOptions
     private TimeSpan _retryDelay;
     private TimeProvider _timeProvider = TimeProvider.System;
 
-    /// <summary>Gets or sets the most calls of one batch running at once, across all groups.</summary>
+    /// <summary>Gets or sets the most calls of one batch running at once, across all groups (a call waiting for its group's permit counts).</summary>
     /// <value>The default value is <see cref="Unbounded"/>.</value>
     /// <exception cref="ArgumentOutOfRangeException">The value is neither <see cref="Unbounded"/> nor positive.</exception>
     public int MaxDegreeOfParallelism
@@ -48,7 +49,12 @@ public sealed class ParallelInvocationOptions
     }
 
     /// <summary>Gets or sets the timeout of each call whose function declares none, or <see langword="null"/> for none.</summary>
-    /// <remarks>A timeout fails one call and the batch goes on; it is distinct from the caller's cancellation, which cancels the batch.</remarks>
+    /// <remarks>
+    /// A timeout fails one call and the batch goes on; it is distinct from the caller's cancellation, which cancels the batch. It covers
+    /// the wait for the call's concurrency-group permit and the function's run; each retry gets a timeout of its own. A function still
+    /// running at its timeout (it ignores cancellation) is abandoned: the call ends <see cref="ToolCallStatus.TimedOut"/> at once, with
+    /// <see cref="ToolCallOutcome.Abandoned"/> set, and, if it may write, <see cref="ToolCallOutcome.EffectInDoubt"/>.
+    /// </remarks>
     /// <value>The default value is <see langword="null"/>.</value>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public TimeSpan? DefaultTimeout
@@ -58,6 +64,11 @@ public sealed class ParallelInvocationOptions
     }
 
     /// <summary>Gets or sets how many times a failed or timed-out call of an idempotent function is tried again.</summary>
+    /// <remarks>
+    /// A retry never overlaps the attempt it repeats: after an attempt abandoned at its timeout, the retry first waits, up to the call's
+    /// timeout, for the abandoned function to end; if it does not, the call ends timed out with its effect in doubt. Each attempt takes its
+    /// own concurrency-group permit.
+    /// </remarks>
     /// <value>The default value is 0.</value>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxRetryAttempts
@@ -103,11 +114,46 @@ public sealed class ParallelInvocationOptions
         set => _timeProvider = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether one of the calls ready when a batch starts runs on the thread that called
+    /// <see cref="ParallelToolExecutor.ExecuteAsync(ToolCallBatch, System.Threading.CancellationToken)"/> instead of the thread pool,
+    /// when that thread has no <see cref="SynchronizationContext"/> (it still runs in its own copy of the caller's execution context).
+    /// </summary>
+    /// <remarks>
+    /// The other ready calls are handed to the thread pool first, so they never wait for it. It saves one thread hop per batch, which
+    /// is most of the engine's cost for one or a few tools that take microseconds. The price: until that call's function returns or
+    /// first awaits, <c>ExecuteAsync</c> does not return, so a tool that blocks synchronously blocks the caller of the batch (never the
+    /// batch's other calls). Callers with a <see cref="SynchronizationContext"/> (UI threads, classic ASP.NET) are never used.
+    /// </remarks>
+    /// <value>The default value is <see langword="false"/>: every call starts on the thread pool and <c>ExecuteAsync</c> returns at once.</value>
+    public bool StartOneCallOnCallingThread { get; set; }
+
     /// <summary>Gets declarations registered by function name; they win over attributes and providers. Use it for functions you don't own.</summary>
     public IDictionary<string, FunctionEffects> Functions { get; } = new Dictionary<string, FunctionEffects>(StringComparer.Ordinal);
 
-    /// <summary>Gets the concurrency groups and the most calls of each that may run at once (e.g. a rate-limited API).</summary>
+    /// <summary>
+    /// Gets the concurrency groups defined by a number: the most calls of each that may run at once in the whole process (e.g. a
+    /// rate-limited API), across every batch, conversation and executor that names the group.
+    /// </summary>
+    /// <remarks>
+    /// The first executor to name a group fixes its limit for the process; an executor given the same name with another limit throws
+    /// <see cref="ParallelInvocationConfigurationException"/>. A call holds its group's slot until its function really ends: a call
+    /// abandoned after its timeout (a function that ignores cancellation) keeps the slot until the function returns.
+    /// </remarks>
     public IDictionary<string, int> ConcurrencyGroups { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the concurrency groups backed by a <see cref="RateLimiter"/> of your own: a concurrency limiter, a token bucket (requests per
+    /// second), a sliding or fixed window, or a Redis-backed limiter shared by several app instances. Each call of the group takes one
+    /// permit before its function starts and holds it until the function really ends.
+    /// </summary>
+    /// <remarks>
+    /// The limiter instance is the group's scope: executors given the same instance share it. A call waiting for a permit waits in the
+    /// limiter's queue (its <see cref="ToolCallOutcome.QueueTime"/>) under its timeout and the caller's cancellation. A limiter that refuses
+    /// without queueing but tells when to come back (<see cref="MetadataName.RetryAfter"/>) is asked again then; a refusal without that
+    /// hint fails the call without running it. The executor never disposes the limiter.
+    /// </remarks>
+    public IDictionary<string, RateLimiter> ConcurrencyGroupLimiters { get; } = new Dictionary<string, RateLimiter>(StringComparer.Ordinal);
 
     /// <summary>Gets key normalisers by key prefix (e.g. <c>fs:</c> → <see cref="ResourceKeyNormalizers.FilePath"/>); the longest matching prefix wins.</summary>
     [System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
@@ -133,9 +179,14 @@ public sealed class ParallelInvocationOptions
     /// approval requests (<see cref="Microsoft.Extensions.AI.ToolApprovalRequestContent"/>); <see cref="ParallelToolExecutor"/> used
     /// directly, and the Semantic Kernel adapter, reject calls that require approval.
     /// </value>
+    /// <remarks>A handler that throws refuses the call (its error result says the approval failed); one that throws after the batch was
+    /// cancelled is logged, never left unobserved.</remarks>
     public Func<ApprovalRequest, CancellationToken, ValueTask<bool>>? ApprovalHandler { get; set; }
 
-    /// <summary>Gets or sets a callback given each batch's report when the batch completes. It runs on the thread that finished the batch; keep it short.</summary>
+    /// <summary>
+    /// Gets or sets a callback given each batch's report when the batch completes. It runs on the thread that finished the batch; keep it
+    /// short. An exception it throws is logged and the report is still returned.
+    /// </summary>
     public Action<BatchReport>? OnBatchCompleted { get; set; }
 
     /// <summary>Registers <paramref name="effects"/> for the function named <paramref name="functionName"/>.</summary>
@@ -161,15 +212,26 @@ public sealed class ParallelInvocationOptions
         return this;
     }
 
-    /// <summary>Adds a concurrency group with its limit.</summary>
+    /// <summary>Adds a concurrency group with its limit, shared by the whole process (see <see cref="ConcurrencyGroups"/>).</summary>
     /// <param name="name">The group name.</param>
-    /// <param name="maxConcurrency">The most calls of the group that may run at once.</param>
+    /// <param name="maxConcurrency">The most calls of the group that may run at once in the process.</param>
     /// <returns>These options, for chaining.</returns>
     public ParallelInvocationOptions AddConcurrencyGroup(string name, int maxConcurrency)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         ConcurrencyGroups[name] = maxConcurrency;
+        return this;
+    }
+
+    /// <summary>Adds a concurrency group backed by <paramref name="limiter"/> (see <see cref="ConcurrencyGroupLimiters"/>).</summary>
+    /// <param name="name">The group name.</param>
+    /// <param name="limiter">The limiter; share one instance wherever the limit must hold (create it once, not per kernel or client).</param>
+    /// <returns>These options, for chaining.</returns>
+    public ParallelInvocationOptions AddConcurrencyGroup(string name, RateLimiter limiter)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ConcurrencyGroupLimiters[name] = limiter ?? throw new ArgumentNullException(nameof(limiter));
         return this;
     }
 
@@ -187,6 +249,19 @@ public sealed class ParallelInvocationOptions
             if (limit < 1)
             {
                 errors.Add($"concurrency group '{name}': the limit must be at least 1, not {limit}.");
+            }
+        }
+
+        foreach (var (name, limiter) in ConcurrencyGroupLimiters)
+        {
+            if (limiter is null)
+            {
+                errors.Add($"concurrency group '{name}': the limiter is null.");
+            }
+
+            if (ConcurrencyGroups.ContainsKey(name))
+            {
+                errors.Add($"concurrency group '{name}' is given both a limit and a limiter; give it one of them.");
             }
         }
 
@@ -245,7 +320,7 @@ public sealed class ParallelInvocationOptions
 
     private void CheckGroup(FunctionEffects effects, string owner, List<string> errors)
     {
-        if (effects.ConcurrencyGroup is { } group && !ConcurrencyGroups.ContainsKey(group))
+        if (effects.ConcurrencyGroup is { } group && !ConcurrencyGroups.ContainsKey(group) && !ConcurrencyGroupLimiters.ContainsKey(group))
         {
             errors.Add($"{owner}: concurrency group '{group}' has no limit; add it with AddConcurrencyGroup(\"{group}\", limit).");
         }

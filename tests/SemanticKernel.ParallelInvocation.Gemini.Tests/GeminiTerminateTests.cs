@@ -18,7 +18,7 @@ public sealed class GeminiTerminateTests
     /// Gemini collects a batch's results into one tool message and, on Terminate, would leave the later calls without a response (the
     /// next request would then carry fewer function responses than calls). ParallelSK lets the connector deliver the later calls,
     /// answers them from their runs without running anything new, and terminates on the last: one message answers all three calls in
-    /// order, and the deferred write, never delivered before the Terminate, ends Rejected without running.
+    /// order, and the deferred write, never delivered before the Terminate, ends Skipped (halted) without running.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -53,7 +53,7 @@ public sealed class GeminiTerminateTests
         Assert.Single(server.Requests);
         Assert.Equal(["after : 3", "after : 4"], filter.Seen.Where(s => s.StartsWith("after", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Single(history, m => m.Role == AuthorRole.Tool);
-        Assert.Equal(ToolCallStatus.Rejected, report.Calls.Single(c => c.Request.Name == "SetStock").Status);
+        Assert.Equal(ToolCallStatus.Skipped, report.Calls.Single(c => c.Request.Name == "SetStock").Status);
         Assert.Equal(["add 1+2", "get pear"], plugin.Log.Order(StringComparer.Ordinal));
         Assert.False(plugin.Stock.ContainsKey("apple"));
 

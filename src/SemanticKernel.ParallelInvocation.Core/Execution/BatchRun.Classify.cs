@@ -51,13 +51,20 @@ internal sealed partial class BatchRun
                 (configurationErrors ??= []).AddRange(ex.Errors);
                 continue;
             }
+            catch (Exception ex)
+            {
+                // A host fault (an effects provider that threw): this call cannot be planned, so it does not run; the others do.
+                outcome.Exception = ex;
+                outcome.ErrorMessage = $"Error: the side effects of '{request.Name}' could not be determined{Detail(ex)}, so it did not run. Reach the goal another way.";
+                Observer.HostCallbackFailed("effects provider", i, ex);
+                continue;
+            }
 
             try
             {
                 var (reads, writes) = effects.Bind(request.Arguments, normalizer);
                 inputs[i] = new PlanInput(reads, writes) { OrdersOnly = effects.Source == EffectsSource.DefaultPolicy };
-                outcome.ReadKeys = [.. ResourceKey.Describe(reads)];
-                outcome.WriteKeys = [.. ResourceKey.Describe(writes)];
+                outcome.SetKeys(reads, writes);
             }
             catch (KeyBindingException ex)
             {
@@ -72,7 +79,7 @@ internal sealed partial class BatchRun
                 continue;
             }
 
-            _effects[i] = effects;
+            _calls[i].Effects = effects;
             outcome.Effects = effects.Declaration;
             outcome.EffectsSource = effects.Source;
         }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SemanticKernel.ParallelInvocation.Effects;
@@ -11,147 +10,208 @@ using SemanticKernel.ParallelInvocation.Reporting;
 namespace SemanticKernel.ParallelInvocation.Execution;
 
 /// <summary>
-/// One batch being run. All scheduling state is guarded by <see cref="_gate"/>; functions run outside it. Each outcome is decided
-/// exactly once (<see cref="_done"/>), by whichever party owns the call at that moment: the scheduler (rejected, skipped, cancelled
-/// before start), the approval continuation, the delivery continuation, or the call's own task.
+/// One batch being run. Each call's state lives in its <see cref="CallRun"/>; the scheduling part of it is guarded by
+/// <see cref="_gate"/>, and functions never run under it. Each outcome is decided exactly once (<see cref="CallPhase.Done"/>), by
+/// whichever party owns the call at that moment: the scheduler (rejected, skipped, cancelled or halted before start), the approval
+/// continuation, the delivery continuation, or the call's own work.
 /// </summary>
 /// <remarks>
-/// Work released under the lock (calls to start, delivery gates to await) is collected in a list of <see cref="Launch"/> and launched
-/// after the lock is released, so no host code runs under it. Every lock section that can make a call ready ends with
-/// <see cref="ScheduleLocked"/>, which also collects the delivery gates made due (<see cref="_gatesDue"/>).
+/// Work released under the lock (a call to start, a delivery gate to ask) is queued on the thread pool at once
+/// (<see cref="CallRun.Launch"/>): queueing runs no host code, so nothing waits for the lock to be released. The only host code run
+/// under the lock is <see cref="ToolCallBatch.OnCallCompleted"/> and a halt's predicates, each contained.
 /// </remarks>
 internal sealed partial class BatchRun
 {
-    private const string UngroupedKey = "";
-
     private readonly ParallelToolExecutor _executor;
     private readonly ParallelInvocationOptions _options;
     private readonly ToolCallBatch _batch;
-    private readonly CancellationToken _cancellationToken;
-    private readonly TimeProvider _time;
     private readonly ToolCallOutcome[] _outcomes;
-    private readonly ResolvedEffects?[] _effects;
+    private readonly CallRun[] _calls;
     private readonly object _gate = new();
-    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _completed = new();
+    private readonly int _maxDegreeOfParallelism;
 
     private ExecutionPlan _plan = null!;
-    private int[] _remaining = [];
-    private bool[] _done = [];
-    private bool[] _awaitingApproval = [];
-    private bool[] _awaitingDelivery = [];
-    private ToolCallStatus?[] _decidedEarly = [];
-    private readonly List<int> _gatesDue = [];
-    private bool[] _running = [];
-    private int?[] _skipCause = [];
-    private Dictionary<string, PriorityQueue<int, int>> _ready = new(StringComparer.Ordinal);
-    private Dictionary<string, int> _groupInFlight = new(StringComparer.Ordinal);
-    private ExecutionContext? _callerContext;
-    private Activity? _batchActivity;
+    private PriorityQueue<CallRun, int>? _queued;
+    private TaskCompletionSource? _abandonedWork;
     private long _start;
     private int _doneCount;
-    private int _inFlight;
-    private int _maxInFlight;
+    private int _slotsInUse;
+    private int _running;
+    private int _maxRunning;
+    private int _abandonedPending = 1; // the batch holds one until its report is made, so the count reaches 0 only after that
     private bool _cancelled;
+    private bool _completePending;
+    private bool _inlineCandidate;
+    private CallRun? _inlineCall;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
         _executor = executor;
         _options = executor.Options;
         _batch = batch;
-        _cancellationToken = cancellationToken;
-        _time = _options.TimeProvider;
+        CancellationToken = cancellationToken;
+        Time = Options.TimeProvider;
+        _maxDegreeOfParallelism = Options.MaxDegreeOfParallelism;
         int n = batch.Calls.Count;
         _outcomes = new ToolCallOutcome[n];
-        _effects = new ResolvedEffects?[n];
+        _calls = new CallRun[n];
         for (int i = 0; i < n; i++)
         {
-            _outcomes[i] = new ToolCallOutcome(i, batch.Calls[i] ?? throw new ArgumentException($"Call {i} of the batch is null.", nameof(batch)));
+            var outcome = new ToolCallOutcome(i, batch.Calls[i] ?? throw new ArgumentException($"Call {i} of the batch is null.", nameof(batch)));
+            _outcomes[i] = outcome;
+            _calls[i] = new CallRun(this, outcome);
         }
     }
 
+    public ParallelInvocationOptions Options => _options;
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Gets the caller's token: it cancels the batch.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    public IExecutionObserver Observer => _executor.Observer;
+
+    /// <summary>Gets the execution context of the caller of the batch, in which every call runs.</summary>
+    public ExecutionContext? CallerContext { get; private set; }
+
+    /// <summary>Gets the batch's span, if any.</summary>
+    public Activity? Activity { get; private set; }
+
+    public TimeSpan Elapsed() => Time.GetElapsedTime(_start);
+
     public async Task<BatchReport> RunAsync()
     {
-        _start = _time.GetTimestamp();
+        _start = Time.GetTimestamp();
         var inputs = Classify();
         _plan = BatchPlanner.Plan(inputs);
+        int planned = 0;
+        for (int i = 0; i < _calls.Length; i++)
+        {
+            if (_calls[i].Effects is { } effects)
+            {
+                planned++;
+                Prepare(_calls[i], effects, inputs[i]);
+            }
+        }
 
-        int n = _outcomes.Length;
-        _remaining = new int[n];
-        _done = new bool[n];
-        _awaitingApproval = new bool[n];
-        _awaitingDelivery = new bool[n];
-        _decidedEarly = new ToolCallStatus?[n];
-        _running = new bool[n];
-        _skipCause = new int?[n];
-        _callerContext = ExecutionContext.Capture();
-        _batchActivity = _executor.Observer.BatchStarting(_batch, _effects.Count(e => e is not null), _plan.EdgeCount);
+        CallerContext = ExecutionContext.Capture();
+        Activity = Observer.BatchStarting(_batch, planned, _plan.EdgeCount);
+        var pendingHalt = _batch.Attach(this);
 
-        var approvals = new List<int>();
-        var toStart = new List<Launch>();
+        List<CallRun>? approvals = null;
+        _inlineCandidate = Options.StartOneCallOnCallingThread && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
         lock (_gate)
         {
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < _calls.Length; i++)
             {
-                var outcome = _outcomes[i];
-                outcome.Predecessors = Array.ConvertAll(_plan.Predecessors[i], d => d.Predecessor);
-                _remaining[i] = _plan.Predecessors[i].Length;
-                if (_effects[i] is null)
+                var call = _calls[i];
+                var outcome = call.Outcome;
+                var predecessors = _plan.Predecessors[i];
+                call.Remaining = predecessors.Length;
+                if (predecessors.Length > 0)
                 {
-                    FinishLocked(i, ToolCallStatus.Rejected); // decided in Classify
+                    outcome.Predecessors = Array.ConvertAll(predecessors, static d => d.Predecessor);
+                }
+
+                if (call.Effects is null)
+                {
+                    FinishLocked(call, ToolCallStatus.Rejected); // decided in Classify
                 }
                 else if (outcome.Request.ApprovedByCaller is false)
                 {
                     outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
-                    DecideLocked(i, ToolCallStatus.Rejected);
+                    DecideLocked(call, ToolCallStatus.Rejected);
                 }
-                else if (_effects[i]!.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
+                else if (call.Effects.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
                 {
-                    if (_options.ApprovalHandler is null)
+                    if (Options.ApprovalHandler is null)
                     {
                         outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
-                        DecideLocked(i, ToolCallStatus.Rejected);
+                        DecideLocked(call, ToolCallStatus.Rejected);
                     }
                     else
                     {
-                        _awaitingApproval[i] = true;
-                        approvals.Add(i);
+                        call.AwaitingApproval = true;
+                        (approvals ??= []).Add(call);
                     }
                 }
             }
 
-            for (int i = 0; i < n; i++)
+            if (pendingHalt is not null)
             {
-                if (!_done[i] && _remaining[i] == 0 && !_awaitingApproval[i])
+                HaltLocked(pendingHalt);
+            }
+
+            foreach (var call in _calls)
+            {
+                if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
                 {
-                    MarkReadyLocked(i);
+                    ReleaseLocked(call);
                 }
             }
 
-            ScheduleLocked(toStart);
+            ScheduleLocked();
+            _inlineCandidate = false;
             CompleteIfDoneLocked();
         }
 
-        StartAll(toStart);
-        foreach (int i in approvals)
+        CompleteIfDone();
+
+        if (approvals is not null)
         {
-            _ = RequestApprovalAsync(i);
+            foreach (var call in approvals)
+            {
+                Forget(RequestApprovalAsync(call), call);
+            }
         }
 
-        using (_cancellationToken.Register(static s => ((BatchRun)s!).OnCancelled(), this))
+        if (_inlineCall is { } inline)
+        {
+            inline.RunOnCallingThread();
+        }
+
+        using (CancellationToken.CanBeCanceled ? CancellationToken.UnsafeRegister(static s => ((BatchRun)s!).OnCancelled(), this) : default)
         {
             await _completed.Task.ConfigureAwait(false);
         }
 
+        _batch.Detach(this);
         var report = new BatchReport(
             _outcomes,
             Elapsed(),
             TimeSpan.FromTicks((long)_plan.CriticalPath(i => _outcomes[i].RunTime.Ticks)),
-            _maxInFlight,
+            Volatile.Read(ref _maxRunning),
             _plan.EdgeCount,
-            [.. _batch.Diagnostics]);
-        _executor.Observer.BatchCompleted(_batchActivity, report);
-        _options.OnBatchCompleted?.Invoke(report);
+            _batch.Diagnostics.Count == 0 ? [] : [.. _batch.Diagnostics],
+            AbandonedWorkAfterReport());
+        Observer.BatchCompleted(Activity, report);
+        if (Options.OnBatchCompleted is { } onBatchCompleted)
+        {
+            try
+            {
+                onBatchCompleted(report);
+            }
+            catch (Exception ex)
+            {
+                Observer.HostCallbackFailed(nameof(ParallelInvocationOptions.OnBatchCompleted), null, ex);
+            }
+        }
+
         return report;
+    }
+
+    /// <summary>What a planned call needs from its declaration to run: its time limit, its group's limiter, whether it may write.</summary>
+    private void Prepare(CallRun call, ResolvedEffects effects, PlanInput input)
+    {
+        var declaration = effects.Declaration;
+        call.MayWrite = input.Writes.Length > 0;
+        call.Timeout = declaration.Timeout ?? Options.DefaultTimeout;
+        if (declaration.ConcurrencyGroup is { } group && _executor.GroupLimiters.TryGetValue(group, out var limiter))
+        {
+            call.Limiter = limiter;
+        }
     }
 
     /// <summary>The error result of a call refused approval, by the handler or by the caller (with the caller's reason, if any).</summary>
@@ -160,204 +220,321 @@ internal sealed partial class BatchRun
             ? $"Error: the call to '{name}' was not approved and did not run."
             : $"Error: the call to '{name}' was not approved and did not run. Reason given: {reason.Trim()}";
 
-    private string Detail(Exception ex) => (_batch.IncludeDetailedErrors ?? _options.IncludeDetailedErrors) ? $" ({ex.GetType().Name}: {ex.Message})" : string.Empty;
+    private string Detail(Exception ex) => (_batch.IncludeDetailedErrors ?? Options.IncludeDetailedErrors) ? $" ({ex.GetType().Name}: {ex.Message})" : string.Empty;
 
-    private TimeSpan Elapsed() => _time.GetElapsedTime(_start);
-
-    /// <summary>The call's predecessors are done and its approval given: it waits for its delivery gate, if any, then for a slot.</summary>
-    private void MarkReadyLocked(int i)
+    /// <summary>A call's function is about to start.</summary>
+    public void OnStarted()
     {
-        if (_outcomes[i].Request.DeliveryGate is not null)
+        int now = Interlocked.Increment(ref _running);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _maxRunning)) && Interlocked.CompareExchange(ref _maxRunning, now, seen) != seen)
         {
-            _awaitingDelivery[i] = true;
-            _gatesDue.Add(i);
+        }
+    }
+
+    /// <summary>A call that ran is decided (its outcome fields and telemetry are set): release its slot and its successors.</summary>
+    public void OnFinished(CallRun call, ToolCallStatus status)
+    {
+        Interlocked.Decrement(ref _running);
+        lock (_gate)
+        {
+            _slotsInUse--;
+            FinishLocked(call, status, timed: true);
+            ScheduleLocked();
+            CompleteIfDoneLocked();
+        }
+
+        CompleteIfDone();
+    }
+
+    /// <summary>A launched call ends before its function started: stopped by a halt, cancelled, or refused a permit.</summary>
+    public void EndUnstarted(CallRun call, ToolCallStatus status)
+    {
+        lock (_gate)
+        {
+            _slotsInUse--;
+            FinishLocked(call, status);
+            ScheduleLocked();
+            CompleteIfDoneLocked();
+        }
+
+        CompleteIfDone();
+    }
+
+    /// <summary>
+    /// The last resort for a fault in the engine's own bookkeeping (a bug, or a logger that throws): the call still gets an outcome and
+    /// the batch still ends, instead of the batch hanging or the process crashing on a pool thread.
+    /// </summary>
+    public void OnInternalFault(CallRun call, Exception exception)
+    {
+        Observer.HostCallbackFailed("the engine's own bookkeeping", call.Index, exception);
+        lock (_gate)
+        {
+            if (call.Phase == CallPhase.Done)
+            {
+                return;
+            }
+
+            if (call.Phase == CallPhase.Launched)
+            {
+                _slotsInUse--;
+            }
+
+            call.Outcome.Exception ??= exception;
+            FinishLocked(call, ToolCallStatus.Failed);
+            ScheduleLocked();
+            CompleteIfDoneLocked();
+        }
+
+        CompleteIfDone();
+    }
+
+    /// <summary>Runs a call's asynchronous step without awaiting it; a fault in it ends the call (<see cref="OnInternalFault"/>).</summary>
+    public void Forget(Task step, CallRun call)
+    {
+        if (step.IsCompletedSuccessfully)
+        {
             return;
         }
 
-        EnqueueLocked(i);
+        _ = step.ContinueWith(
+            static (t, s) => { var c = (CallRun)s!; c.Batch.OnInternalFault(c, t.Exception!.GetBaseException()); },
+            call,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
-    private void EnqueueLocked(int i)
+    /// <summary>An attempt was abandoned while its function runs: the report's <see cref="BatchReport.AbandonedWorkEnded"/> waits for it.</summary>
+    public void AbandonedWorkBegins()
     {
-        _outcomes[i].QueuedAt = Elapsed();
-        string group = _effects[i]!.Declaration.ConcurrencyGroup ?? UngroupedKey;
-        if (!_ready.TryGetValue(group, out var queue))
+        if (Volatile.Read(ref _abandonedWork) is null)
         {
-            queue = new PriorityQueue<int, int>();
-            _ready[group] = queue;
+            Interlocked.CompareExchange(ref _abandonedWork, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
         }
 
-        queue.Enqueue(i, i);
+        Interlocked.Increment(ref _abandonedPending);
     }
 
-    /// <summary>Collects the delivery gates made due, then takes ready calls, lowest index first, while the global limit and each group's limit allow.</summary>
-    private void ScheduleLocked(List<Launch> toStart)
+    /// <summary>An abandoned attempt's function really ended (<paramref name="outcome"/>), or an abandonment counted early did not happen (null).</summary>
+    public void AbandonedWorkEnds(ToolCallOutcome? outcome)
     {
-        int max = _options.MaxDegreeOfParallelism;
-        while (!_cancelled && (max == ParallelInvocationOptions.Unbounded || _inFlight < max))
+        if (outcome is not null)
         {
-            string? bestGroup = null;
-            int best = int.MaxValue;
-            foreach (var (group, queue) in _ready)
-            {
-                if (queue.TryPeek(out int head, out _) && head < best && HasCapacity(group))
-                {
-                    best = head;
-                    bestGroup = group;
-                }
-            }
-
-            if (bestGroup is null)
-            {
-                break;
-            }
-
-            _ready[bestGroup].Dequeue();
-            if (_batch.HaltCheck?.Invoke(_outcomes[best].Request) is { } halted)
-            {
-                // The host halted the batch before this call started: it does not run, and what follows it is released, not skipped.
-                _outcomes[best].ErrorMessage = halted;
-                FinishLocked(best, ToolCallStatus.Rejected);
-                continue;
-            }
-
-            _running[best] = true;
-            _inFlight++;
-            _maxInFlight = Math.Max(_maxInFlight, _inFlight);
-            _groupInFlight[bestGroup] = _groupInFlight.GetValueOrDefault(bestGroup) + 1;
-            toStart.Add(new Launch(best, OpensGate: false));
+            Observer.AbandonedWorkEnded(outcome);
         }
 
-        // Gates are collected even after cancellation (each awaiting call is decided by its own gate's continuation), and last, so that
-        // gates made due by calls halted above are not left behind.
-        foreach (int g in _gatesDue)
+        if (Interlocked.Decrement(ref _abandonedPending) == 0)
         {
-            toStart.Add(new Launch(g, OpensGate: true));
+            _abandonedWork!.TrySetResult();
         }
-
-        _gatesDue.Clear();
     }
 
-    private bool HasCapacity(string group) =>
-        group == UngroupedKey || !_executor.GroupLimits.TryGetValue(group, out int limit) || _groupInFlight.GetValueOrDefault(group) < limit;
+    private Task AbandonedWorkAfterReport() =>
+        Interlocked.Decrement(ref _abandonedPending) == 0 ? Task.CompletedTask : Volatile.Read(ref _abandonedWork)!.Task;
 
-    private void StartAll(List<Launch> toStart)
+    /// <summary>The call's predecessors are done and its approval given: it waits for its delivery gate, if any, then for a slot.</summary>
+    private void ReleaseLocked(CallRun call)
     {
-        foreach (var launch in toStart)
+        if (call.Request.DeliveryGate is not null)
         {
-            if (_callerContext is null)
-            {
-                Start(launch);
-                continue;
-            }
+            call.Phase = CallPhase.AwaitingDelivery;
+            call.Launch(CallRun.CallStep.OpenGate);
+            return;
+        }
 
-            // Each call (and each delivery gate) starts in the caller's execution context, not in that of the call whose completion released it.
-            ExecutionContext.Run(_callerContext, static s =>
+        EnqueueLocked(call);
+    }
+
+    private void EnqueueLocked(CallRun call)
+    {
+        call.Outcome.QueuedAt = Elapsed();
+        if (_maxDegreeOfParallelism == ParallelInvocationOptions.Unbounded)
+        {
+            StartLocked(call);
+            return;
+        }
+
+        call.Phase = CallPhase.Queued;
+        (_queued ??= new PriorityQueue<CallRun, int>()).Enqueue(call, call.Index);
+    }
+
+    /// <summary>Starts queued calls, lowest index first, while the batch's <see cref="ParallelInvocationOptions.MaxDegreeOfParallelism"/> allows.</summary>
+    private void ScheduleLocked()
+    {
+        if (_queued is not { } queued)
+        {
+            return;
+        }
+
+        while (!CancelledLocked && _slotsInUse < _maxDegreeOfParallelism && queued.TryDequeue(out var call, out _))
+        {
+            if (call.Phase == CallPhase.Queued)
             {
-                var (run, launch) = ((BatchRun, Launch))s!;
-                run.Start(launch);
-            }, (this, launch));
+                StartLocked(call);
+            }
         }
     }
 
-    private void Start(Launch launch) => _ = launch.OpensGate ? AwaitDeliveryAsync(launch.Index) : RunCallAsync(launch.Index);
+    private void StartLocked(CallRun call)
+    {
+        _slotsInUse++;
+        call.Phase = CallPhase.Launched;
+        if (_inlineCandidate && _inlineCall is null)
+        {
+            _inlineCall = call; // started on the calling thread once the first lock section is over
+            return;
+        }
+
+        call.Launch(CallRun.CallStep.Start);
+    }
+
+    /// <summary>Gets whether the batch is cancelled: as soon as the caller's token is, even before <see cref="OnCancelled"/> has run.</summary>
+    private bool CancelledLocked => _cancelled || CancellationToken.IsCancellationRequested;
 
     private void OnCancelled()
     {
         lock (_gate)
         {
             _cancelled = true;
-            foreach (var queue in _ready.Values)
+            foreach (var call in _calls)
             {
-                queue.Clear();
-            }
-
-            for (int i = 0; i < _outcomes.Length; i++)
-            {
-                // Running calls, pending approvals and pending deliveries finish themselves as cancelled; everything else is decided here.
-                if (!_done[i] && !_running[i] && !_awaitingApproval[i] && !_awaitingDelivery[i])
+                // Launched calls, pending approvals and pending deliveries finish themselves as cancelled; everything else is decided here.
+                if (call.Phase is CallPhase.Waiting or CallPhase.Queued && !call.AwaitingApproval)
                 {
-                    FinishLocked(i, _decidedEarly[i] ?? ToolCallStatus.Cancelled);
+                    FinishLocked(call, call.DecidedEarly ?? (call.Halted ? ToolCallStatus.Skipped : ToolCallStatus.Cancelled));
                 }
             }
 
+            _queued?.Clear();
             CompleteIfDoneLocked();
+        }
+
+        // Inside the caller's Cancel: the report is made on the pool, not there.
+        if (Volatile.Read(ref _completePending))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static r => r._completed.TrySetResult(), this, preferLocal: false);
         }
     }
 
     /// <summary>
     /// Records a decided outcome and releases its successors; successors that can no longer run are decided too (iteratively, so a
-    /// long chain of skips cannot overflow the stack). Calls that become ready are queued for <see cref="ScheduleLocked"/>.
+    /// long chain of skips cannot overflow the stack). Calls that become ready are queued or started.
     /// </summary>
-    private void FinishLocked(int first, ToolCallStatus firstStatus, bool timed = false)
+    private void FinishLocked(CallRun first, ToolCallStatus firstStatus, bool timed = false)
     {
-        var work = new Stack<(int Index, ToolCallStatus Status, bool Timed)>();
-        work.Push((first, firstStatus, timed));
-        while (work.Count > 0)
+        Stack<(CallRun Call, ToolCallStatus Status)>? cascade = null;
+        var (call, status) = (first, firstStatus);
+        while (true)
         {
-            var (i, status, alreadyTimed) = work.Pop();
-            if (_done[i])
+            if (call.Phase != CallPhase.Done)
+            {
+                DecideOutcomeLocked(call, status, timed);
+                ReleaseSuccessorsLocked(call, status, ref cascade);
+            }
+
+            if (cascade is null || cascade.Count == 0)
+            {
+                return;
+            }
+
+            (call, status) = cascade.Pop();
+            timed = false;
+        }
+    }
+
+    private void DecideOutcomeLocked(CallRun call, ToolCallStatus status, bool timed)
+    {
+        call.Phase = CallPhase.Done;
+        _doneCount++;
+        var outcome = call.Outcome;
+        outcome.Status = status;
+        if (!timed)
+        {
+            outcome.FinishedAt = Elapsed();
+            if (status == ToolCallStatus.Skipped)
+            {
+                if (call.SkipCause is int cause)
+                {
+                    outcome.SkippedBecauseOf = cause;
+                    outcome.ErrorMessage = MessageFor(outcome, status); // replaces a refusal decided earlier
+                }
+                else if (call.Halted)
+                {
+                    call.SkippedByHalt = true;
+                    outcome.SkippedBecauseOf = _halt!.CauseIndex;
+                    outcome.ErrorMessage = call.HaltMessage;
+                }
+                else
+                {
+                    outcome.ErrorMessage = MessageFor(outcome, status);
+                }
+            }
+            else if (status != ToolCallStatus.Succeeded)
+            {
+                outcome.ErrorMessage ??= MessageFor(outcome, status);
+            }
+
+            Observer.CallCompleted(null, outcome);
+        }
+
+        if (_batch.OnCallCompleted is { } onCallCompleted)
+        {
+            try
+            {
+                onCallCompleted(outcome);
+            }
+            catch (Exception ex)
+            {
+                Observer.HostCallbackFailed(nameof(ToolCallBatch.OnCallCompleted), outcome.Index, ex);
+            }
+        }
+    }
+
+    private void ReleaseSuccessorsLocked(CallRun call, ToolCallStatus status, ref Stack<(CallRun, ToolCallStatus)>? cascade)
+    {
+        var successors = _plan.Successors[call.Index];
+        if (successors.Length == 0)
+        {
+            return;
+        }
+
+        bool poisons = !call.SkippedByHalt && status is ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Skipped or ToolCallStatus.Cancelled;
+        bool skipAfterWrite = Options.FailurePolicy == FailurePolicy.SkipAfterFailedWrite;
+        foreach (var edge in successors)
+        {
+            var next = _calls[edge.Predecessor];
+            next.Remaining--;
+            bool skips = edge.Kind == DependencyKind.Data
+                ? status != ToolCallStatus.Succeeded
+                : poisons && skipAfterWrite && edge.Kind == DependencyKind.AfterWrite;
+            if (skips && next.SkipCause is null)
+            {
+                // A call skipped by the failure policy passes its own cause on; one skipped by a halt is itself the cause.
+                next.SkipCause = call.SkippedByHalt ? call.Index : call.Outcome.SkippedBecauseOf ?? call.Index;
+            }
+
+            if (next.Remaining > 0 || next.Phase == CallPhase.Done || next.AwaitingApproval)
             {
                 continue;
             }
 
-            _done[i] = true;
-            _doneCount++;
-            var outcome = _outcomes[i];
-            outcome.Status = status;
-            if (!alreadyTimed)
+            if (CancelledLocked)
             {
-                outcome.FinishedAt = Elapsed();
-                if (status == ToolCallStatus.Skipped)
-                {
-                    outcome.ErrorMessage = MessageFor(outcome, status); // replaces a refusal decided earlier
-                }
-                else if (status != ToolCallStatus.Succeeded)
-                {
-                    outcome.ErrorMessage ??= MessageFor(outcome, status);
-                }
-
-                _executor.Observer.CallCompleted(null, outcome);
+                (cascade ??= new()).Push((next, ToolCallStatus.Cancelled));
             }
-
-            _batch.OnCallCompleted?.Invoke(outcome);
-
-            bool poisons = status is ToolCallStatus.Failed or ToolCallStatus.TimedOut or ToolCallStatus.Skipped or ToolCallStatus.Cancelled;
-            foreach (var edge in _plan.Successors[i])
+            else if (next.SkipCause is not null || next.Halted)
             {
-                int s = edge.Predecessor;
-                _remaining[s]--;
-                bool skips = edge.Kind == DependencyKind.Data
-                    ? status != ToolCallStatus.Succeeded
-                    : poisons && edge.Kind == DependencyKind.AfterWrite && _options.FailurePolicy == FailurePolicy.SkipAfterFailedWrite;
-                if (skips && _skipCause[s] is null)
-                {
-                    _skipCause[s] = outcome.SkippedBecauseOf ?? i;
-                }
-
-                if (_remaining[s] > 0 || _done[s] || _awaitingApproval[s])
-                {
-                    continue;
-                }
-
-                if (_cancelled)
-                {
-                    work.Push((s, ToolCallStatus.Cancelled, false));
-                }
-                else if (_skipCause[s] is int cause)
-                {
-                    // As in a sequential run: a call ordered after a failed write is skipped, even one already refused approval.
-                    _outcomes[s].SkippedBecauseOf = cause;
-                    work.Push((s, ToolCallStatus.Skipped, false));
-                }
-                else if (_decidedEarly[s] is { } decided)
-                {
-                    work.Push((s, decided, false));
-                }
-                else
-                {
-                    MarkReadyLocked(s);
-                }
+                // As in a sequential run: a call ordered after a failed write is skipped, even one already refused approval.
+                (cascade ??= new()).Push((next, ToolCallStatus.Skipped));
+            }
+            else if (next.DecidedEarly is { } decided)
+            {
+                (cascade ??= new()).Push((next, decided));
+            }
+            else
+            {
+                ReleaseLocked(next);
             }
         }
     }
@@ -366,42 +543,57 @@ internal sealed partial class BatchRun
     /// Decides that a call will not run. Its successors are released only once its own predecessors are done: the plan orders a
     /// successor after this call alone when this call dominates an earlier one, so releasing it early would let it overtake that call.
     /// </summary>
-    private void DecideLocked(int i, ToolCallStatus status)
+    private void DecideLocked(CallRun call, ToolCallStatus status)
     {
-        if (_remaining[i] == 0 && _skipCause[i] is int cause)
+        if (call.Remaining > 0)
         {
-            _outcomes[i].SkippedBecauseOf = cause;
-            FinishLocked(i, ToolCallStatus.Skipped);
-        }
-        else if (_remaining[i] == 0)
-        {
-            FinishLocked(i, status);
+            call.DecidedEarly = status;
         }
         else
         {
-            _decidedEarly[i] = status;
+            FinishLocked(call, call.SkipCause is not null || call.Halted ? ToolCallStatus.Skipped : status);
         }
     }
 
     private void CompleteIfDoneLocked()
     {
-        if (_doneCount == _outcomes.Length)
+        if (_doneCount == _calls.Length)
+        {
+            _completePending = true;
+        }
+    }
+
+    /// <summary>
+    /// Completes the batch once every outcome is decided, after the lock is released: the report is made on the thread that decided the
+    /// last outcome (no hop through the thread pool), never under the lock. A nested lock section (a halt from inside
+    /// <see cref="ToolCallBatch.OnCallCompleted"/>) leaves it to the outermost one.
+    /// </summary>
+    private void CompleteIfDone()
+    {
+        if (Volatile.Read(ref _completePending) && !Monitor.IsEntered(_gate))
         {
             _completed.TrySetResult();
         }
     }
 
-    private string MessageFor(ToolCallOutcome outcome, ToolCallStatus status)
+    /// <summary>The message for the model when a call did not succeed: what happened and, where it helps, what to do.</summary>
+    public string MessageFor(ToolCallOutcome outcome, ToolCallStatus status)
     {
         string name = outcome.Name;
         switch (status)
         {
             case ToolCallStatus.Failed:
                 return $"Error: the call to '{name}' failed{(outcome.Exception is { } e ? Detail(e) : string.Empty)}. Check the arguments, or reach the goal another way.";
+            case ToolCallStatus.TimedOut when outcome.EffectInDoubt:
+                return $"Error: the call to '{name}' did not finish in time and was abandoned while it was still running, so its effect is in doubt: it may have taken effect, or may still take effect. Check the current state before repeating it.";
             case ToolCallStatus.TimedOut:
-                return $"Error: the call to '{name}' did not finish in time and was abandoned; whether it had any effect is unknown.";
+                return $"Error: the call to '{name}' did not finish in time and was {(outcome.Abandoned ? "abandoned" : "stopped")}.";
+            case ToolCallStatus.Cancelled when outcome.EffectInDoubt:
+                return $"Error: the call to '{name}' was cancelled while it was still running and was abandoned, so its effect is in doubt: it may have taken effect, or may still take effect.";
             case ToolCallStatus.Cancelled:
-                return $"Error: the call to '{name}' was cancelled before it finished.";
+                return outcome.StartedAt is null
+                    ? $"Error: the call to '{name}' was cancelled before it started."
+                    : $"Error: the call to '{name}' was cancelled before it finished.";
             case ToolCallStatus.Skipped:
                 var cause = _outcomes[outcome.SkippedBecauseOf ?? 0];
                 string what = cause.Status switch
@@ -409,6 +601,7 @@ internal sealed partial class BatchRun
                     ToolCallStatus.TimedOut => "timed out",
                     ToolCallStatus.Cancelled => "was cancelled",
                     ToolCallStatus.Skipped => "was skipped",
+                    ToolCallStatus.Rejected => "was rejected",
                     _ => "failed",
                 };
                 return $"Error: the call to '{name}' did not run because it must follow call #{cause.Index} ('{cause.Name}'{(cause.CallId.Length > 0 ? $", id {cause.CallId}" : string.Empty)}), which {what}. Deal with that call first, then repeat this one if it is still needed.";
@@ -416,7 +609,4 @@ internal sealed partial class BatchRun
                 return $"Error: the call to '{name}' did not run.";
         }
     }
-
-    /// <summary>Work released under the lock: a call to start, or the delivery gate of a call to await.</summary>
-    private readonly record struct Launch(int Index, bool OpensGate);
 }

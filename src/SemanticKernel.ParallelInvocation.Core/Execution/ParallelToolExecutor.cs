@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,9 +19,15 @@ namespace SemanticKernel.ParallelInvocation;
 /// <remarks>
 /// <para>Thread-safe: one executor may run many batches at once. It snapshots <see cref="ParallelInvocationOptions"/> when constructed.</para>
 /// <para>
-/// Threading: every call is started on the thread pool (<see cref="Task.Run(Func{Task})"/>) in the execution context of the caller of
-/// <see cref="ExecuteAsync(ToolCallBatch, CancellationToken)"/>, so a tool that blocks synchronously holds one pool thread and does not
-/// hold up the batch. Tools never run on the caller's <see cref="SynchronizationContext"/>.
+/// Threading: every call is started on the thread pool (its own work item, as <see cref="Task.Run(Func{Task})"/> would) in the execution
+/// context of the caller of <see cref="ExecuteAsync(ToolCallBatch, CancellationToken)"/>, so a tool that blocks synchronously holds one
+/// pool thread and does not hold up the batch. Tools never run on the caller's <see cref="SynchronizationContext"/>.
+/// </para>
+/// <para>
+/// Concurrency groups: a group named by a number is one limit for the whole process, shared by every batch, conversation and executor
+/// that names it; the first executor to name it fixes its limit, and another executor that gives it another limit throws
+/// <see cref="ParallelInvocationConfigurationException"/>. A group backed by a <see cref="RateLimiter"/> is shared by every executor
+/// given that same instance (or, through a Redis-backed limiter, by every app instance using its key).
 /// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.Experimental(Experiments.Engine, UrlFormat = Experiments.UrlFormat)]
@@ -29,7 +36,7 @@ public sealed class ParallelToolExecutor
     /// <summary>Initializes a new instance of the <see cref="ParallelToolExecutor"/> class.</summary>
     /// <param name="options">The options; <see langword="null"/> for the defaults. They are validated here.</param>
     /// <param name="loggerFactory">Where to log; <see langword="null"/> for no logging.</param>
-    /// <exception cref="ParallelInvocationConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ParallelInvocationConfigurationException">The options are invalid, or a concurrency group named by a number has another limit in this process.</exception>
     public ParallelToolExecutor(ParallelInvocationOptions? options = null, ILoggerFactory? loggerFactory = null)
         : this(options ?? new ParallelInvocationOptions(), new ExecutionTelemetry((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ParallelToolExecutor>(), options?.EnableSensitiveData ?? false))
     {
@@ -42,7 +49,7 @@ public sealed class ParallelToolExecutor
         Options = options;
         Observer = observer;
         Resolver = new EffectsResolver(options);
-        GroupLimits = new Dictionary<string, int>(options.ConcurrencyGroups, StringComparer.Ordinal);
+        GroupLimiters = ConcurrencyGroupRegistry.LimitersFor(options);
     }
 
     /// <summary>Gets the options this executor was built with.</summary>
@@ -52,7 +59,8 @@ public sealed class ParallelToolExecutor
 
     internal EffectsResolver Resolver { get; }
 
-    internal IReadOnlyDictionary<string, int> GroupLimits { get; }
+    /// <summary>Gets each concurrency group's limiter: shared by the whole process for groups named by a number, the user's own otherwise.</summary>
+    internal IReadOnlyDictionary<string, RateLimiter> GroupLimiters { get; }
 
     /// <summary>Runs one batch and returns exactly one outcome per call, in emitted order.</summary>
     /// <param name="batch">The batch.</param>

@@ -1,13 +1,19 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.AI;
+using SemanticKernel.ParallelInvocation.Effects;
 
 namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>The one result of one call, with how and when it ran.</summary>
-/// <remarks>Immutable once the batch completes.</remarks>
+/// <remarks>Immutable once the batch completes, except <see cref="WorkEndedAt"/> of an abandoned call, set once its function really ends.</remarks>
 public sealed class ToolCallOutcome
 {
+    private ResourceKey[]? _boundReads;
+    private ResourceKey[]? _boundWrites;
+    private IReadOnlyList<string>? _readKeys;
+    private IReadOnlyList<string>? _writeKeys;
+
     internal ToolCallOutcome(int index, ToolCallRequest request)
     {
         Index = index;
@@ -45,10 +51,10 @@ public sealed class ToolCallOutcome
     public EffectsSource? EffectsSource { get; internal set; }
 
     /// <summary>Gets the resource keys the call read, after templates and normalisers (<c>*</c> is everything).</summary>
-    public IReadOnlyList<string> ReadKeys { get; internal set; } = [];
+    public IReadOnlyList<string> ReadKeys { get => _readKeys ??= Describe(_boundReads); internal set => _readKeys = value; }
 
     /// <summary>Gets the resource keys the call wrote, after templates and normalisers.</summary>
-    public IReadOnlyList<string> WriteKeys { get; internal set; } = [];
+    public IReadOnlyList<string> WriteKeys { get => _writeKeys ??= Describe(_boundWrites); internal set => _writeKeys = value; }
 
     /// <summary>Gets the indexes of the calls this call waited for (the plan's direct predecessors).</summary>
     public IReadOnlyList<int> Predecessors { get; internal set; } = [];
@@ -68,8 +74,36 @@ public sealed class ToolCallOutcome
     /// <summary>Gets when, from the batch start, the call's outcome was decided.</summary>
     public TimeSpan FinishedAt { get; internal set; }
 
-    /// <summary>Gets the time from ready to started: waiting for a concurrency slot.</summary>
+    /// <summary>Gets the time from ready to started: waiting for a slot of the batch and for a permit of the call's concurrency group.</summary>
     public TimeSpan QueueTime => StartedAt is { } s && QueuedAt is { } q ? s - q : TimeSpan.Zero;
+
+    /// <summary>
+    /// Gets a value indicating whether the call's outcome was decided while its function was still running: it ignored its timeout or
+    /// the caller's cancellation, and the engine stopped waiting for it. Such a function may still be running after the batch; it keeps
+    /// its concurrency-group permit until it ends (<see cref="WorkEndedAt"/>).
+    /// </summary>
+    public bool Abandoned { get; internal set; }
+
+    /// <summary>
+    /// Gets a value indicating whether the call's effect is in doubt: a call that may write (it has write keys, or unknown effects) was
+    /// abandoned while its function still ran, so whether its write happened, or will still happen, is unknown. The error result the
+    /// model gets says so and asks it to check the state before repeating the call. Calls ordered after it on its keys are skipped by
+    /// the default <see cref="FailurePolicy"/>.
+    /// </summary>
+    public bool EffectInDoubt { get; internal set; }
+
+    /// <summary>
+    /// Gets when, from the batch start, the call's function last really ended, which is when its concurrency-group permit was released:
+    /// at or before <see cref="FinishedAt"/> for a call that was not abandoned; later for an abandoned one, and <see langword="null"/>
+    /// while it still runs (see <see cref="BatchReport.AbandonedWorkEnded"/>) or if the function never ran.
+    /// </summary>
+    public TimeSpan? WorkEndedAt { get; internal set; }
+
+    /// <summary>
+    /// Gets the time from the function's start to its real end (<see cref="WorkEndedAt"/>): how long the call held its concurrency-group
+    /// permit, abandoned work included; <see langword="null"/> while an abandoned function still runs, or if the function never ran.
+    /// </summary>
+    public TimeSpan? SlotHeldFor => StartedAt is { } s && WorkEndedAt is { } e ? e - s : null;
 
     /// <summary>Gets the time the function ran, retries included.</summary>
     public TimeSpan RunTime => StartedAt is { } s ? FinishedAt - s : TimeSpan.Zero;
@@ -90,4 +124,29 @@ public sealed class ToolCallOutcome
 
     /// <inheritdoc/>
     public override string ToString() => $"#{Index} {Name} ({CallId}): {Status}";
+
+    /// <summary>Keeps the keys the call was planned with; their text (<see cref="ReadKeys"/>, <see cref="WriteKeys"/>) is made when first read.</summary>
+    internal void SetKeys(ResourceKey[] reads, ResourceKey[] writes)
+    {
+        _boundReads = reads;
+        _boundWrites = writes;
+        _readKeys = null;
+        _writeKeys = null;
+    }
+
+    private static IReadOnlyList<string> Describe(ResourceKey[]? keys)
+    {
+        if (keys is null || keys.Length == 0)
+        {
+            return [];
+        }
+
+        var text = new string[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            text[i] = keys[i].ToString();
+        }
+
+        return text;
+    }
 }

@@ -15,9 +15,12 @@ public enum ToolCallStatus
     /// <summary>The caller cancelled the batch before the call finished.</summary>
     Cancelled,
 
-    /// <summary>The call did not run because a call it is ordered after failed (see <see cref="FailurePolicy"/>).</summary>
+    /// <summary>
+    /// The call did not run because a call it is ordered after failed (see <see cref="FailurePolicy"/>), or because the host stopped the
+    /// batch at another call (a Semantic Kernel filter set <c>Terminate</c>); <see cref="ToolCallOutcome.SkippedBecauseOf"/> names that call.
+    /// </summary>
     Skipped,
 
-    /// <summary>The call did not run: unknown function, malformed arguments, duplicate id, batch too large, or approval denied.</summary>
+    /// <summary>The call did not run: unknown function, malformed arguments or argument values, batch too large, approval denied, or not delivered by the host.</summary>
     Rejected,
 }

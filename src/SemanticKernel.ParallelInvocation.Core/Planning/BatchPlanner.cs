@@ -124,6 +124,11 @@ internal static class BatchPlanner
 
     private static Dependency[] Sorted(Dictionary<int, DependencyKind> deps)
     {
+        if (deps.Count == 0)
+        {
+            return []; // one shared empty array for every call without an edge
+        }
+
         var edges = new Dependency[deps.Count];
         int n = 0;
         foreach (var (p, kind) in deps)
@@ -131,7 +136,11 @@ internal static class BatchPlanner
             edges[n++] = new Dependency(p, kind);
         }
 
-        Array.Sort(edges, static (a, b) => a.Predecessor.CompareTo(b.Predecessor));
+        if (edges.Length > 1)
+        {
+            Array.Sort(edges, static (a, b) => a.Predecessor.CompareTo(b.Predecessor));
+        }
+
         return edges;
     }
 

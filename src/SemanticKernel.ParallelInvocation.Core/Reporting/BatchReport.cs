@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using System.Threading.Tasks;
 
 namespace SemanticKernel.ParallelInvocation;
 
@@ -10,7 +11,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// <remarks>Immutable; safe to keep and read from any thread.</remarks>
 public sealed class BatchReport
 {
-    internal BatchReport(IReadOnlyList<ToolCallOutcome> calls, TimeSpan makespan, TimeSpan criticalPath, int maxInFlight, int orderingConstraints, IReadOnlyList<string> diagnostics)
+    internal BatchReport(IReadOnlyList<ToolCallOutcome> calls, TimeSpan makespan, TimeSpan criticalPath, int maxInFlight, int orderingConstraints, IReadOnlyList<string> diagnostics, Task? abandonedWorkEnded = null)
     {
         Calls = calls;
         Makespan = makespan;
@@ -18,7 +19,14 @@ public sealed class BatchReport
         MaxInFlight = maxInFlight;
         OrderingConstraints = orderingConstraints;
         Diagnostics = diagnostics;
-        SequentialCost = TimeSpan.FromTicks(calls.Sum(c => c.RunTime.Ticks));
+        AbandonedWorkEnded = abandonedWorkEnded ?? Task.CompletedTask;
+        long sequential = 0;
+        for (int i = 0; i < calls.Count; i++)
+        {
+            sequential += calls[i].RunTime.Ticks;
+        }
+
+        SequentialCost = TimeSpan.FromTicks(sequential);
     }
 
     /// <summary>Gets one outcome per call, in emitted order.</summary>
@@ -44,6 +52,13 @@ public sealed class BatchReport
 
     /// <summary>Gets what the host noticed about this turn, such as settings that silently disable parallel calls.</summary>
     public IReadOnlyList<string> Diagnostics { get; }
+
+    /// <summary>
+    /// Gets a task that completes when the function of every abandoned call of the batch (<see cref="ToolCallOutcome.Abandoned"/>) has
+    /// really ended, and with it released its concurrency-group permit; already complete when nothing was abandoned. It never faults.
+    /// Await it where abandoned work must not outlive you (shutdown, tests); a function that never returns never completes it.
+    /// </summary>
+    public Task AbandonedWorkEnded { get; }
 
     /// <summary>Renders a text timeline: one row per call, <c>█</c> while it ran, <c>·</c> while it was ready but waited for a slot.</summary>
     /// <param name="width">The width of the time axis in characters.</param>
@@ -79,6 +94,12 @@ public sealed class BatchReport
             if (call.StartedAt is not null)
             {
                 sb.Append(' ').Append(call.RunTime.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)).Append(" ms");
+            }
+
+            if (call.Abandoned)
+            {
+                sb.Append(call.EffectInDoubt ? " abandoned (effect in doubt)" : " abandoned");
+                sb.Append(call.SlotHeldFor is { } held ? $", slot held {held.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms" : ", still running");
             }
 
             if (call.Predecessors.Count > 0)

@@ -17,6 +17,8 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
     private static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(TelemetryNames.CallDuration, "s", "Run time of a tool call.");
     private static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>(TelemetryNames.CallQueueWait, "s", "Time a ready tool call waited for a concurrency slot.");
     private static readonly UpDownCounter<int> InFlight = Meter.CreateUpDownCounter<int>(TelemetryNames.CallsInFlight, "{call}", "Tool calls running now.");
+    private static readonly UpDownCounter<int> WaitingForPermit = Meter.CreateUpDownCounter<int>(TelemetryNames.CallsWaitingForPermit, "{call}", "Tool calls waiting for a permit of their concurrency group now.");
+    private static readonly Counter<long> Abandoned = Meter.CreateCounter<long>(TelemetryNames.CallsAbandoned, "{call}", "Tool calls abandoned while their function still ran.");
 
     private readonly ILogger _logger;
     private readonly bool _sensitive;
@@ -27,7 +29,66 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
         _sensitive = enableSensitiveData;
     }
 
+    // Telemetry never fails a batch: a listener or logger provider that throws is ignored here.
+
     public Activity? BatchStarting(ToolCallBatch batch, int planned, int orderingConstraints)
+    {
+        try
+        {
+            return BatchStartingCore(batch, planned, orderingConstraints);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    public Activity? CallStarting(Activity? batchActivity, ToolCallOutcome call)
+    {
+        try
+        {
+            return CallStartingCore(batchActivity, call);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    public void CallCompleted(Activity? callActivity, ToolCallOutcome call)
+    {
+        try
+        {
+            CallCompletedCore(callActivity, call);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // ignored: see above
+        }
+
+        try
+        {
+            callActivity?.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // ignored: see above
+        }
+    }
+
+    public void BatchCompleted(Activity? batchActivity, BatchReport report)
+    {
+        try
+        {
+            BatchCompletedCore(batchActivity, report);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // ignored: see above
+        }
+    }
+
+    private Activity? BatchStartingCore(ToolCallBatch batch, int planned, int orderingConstraints)
     {
         foreach (string diagnostic in batch.Diagnostics)
         {
@@ -41,9 +102,13 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
         return activity;
     }
 
-    public Activity? CallStarting(Activity? batchActivity, ToolCallOutcome call)
+    private Activity? CallStartingCore(Activity? batchActivity, ToolCallOutcome call)
     {
-        InFlight.Add(1);
+        if (InFlight.Enabled)
+        {
+            InFlight.Add(1);
+        }
+
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.CallStarted(_logger, call.Index, call.Name, call.CallId);
@@ -65,7 +130,13 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
                     .SetTag(TelemetryNames.ToolNameTag, call.Name)
                     .SetTag(TelemetryNames.ToolCallIdTag, call.CallId)
                     .SetTag(TelemetryNames.ToolTypeTag, "function")
-                    .SetTag(TelemetryNames.CallIndexTag, call.Index);
+                    .SetTag(TelemetryNames.CallIndexTag, call.Index)
+                    .SetTag(TelemetryNames.CallQueueTimeTag, call.QueueTime.TotalSeconds);
+            if (call.Effects?.ConcurrencyGroup is { } group)
+            {
+                activity.SetTag(TelemetryNames.ConcurrencyGroupTag, group);
+            }
+
             if (call.Request.Function?.Description is { Length: > 0 } description)
             {
                 activity.SetTag(TelemetryNames.ToolDescriptionTag, description);
@@ -80,24 +151,48 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
         return activity;
     }
 
-    public void CallCompleted(Activity? callActivity, ToolCallOutcome call)
+    private void CallCompletedCore(Activity? callActivity, ToolCallOutcome call)
     {
         var status = call.Status;
         if (call.StartedAt is not null)
         {
-            InFlight.Add(-1);
-            var tags = new TagList
+            if (InFlight.Enabled)
             {
-                { TelemetryNames.ToolNameTag, call.Name },
-                { TelemetryNames.CallStatusTag, status.ToString() },
-            };
-            CallDuration.Record(call.RunTime.TotalSeconds, tags);
-            QueueWait.Record(call.QueueTime.TotalSeconds, new KeyValuePair<string, object?>(TelemetryNames.ToolNameTag, call.Name));
+                InFlight.Add(-1);
+            }
+
+            if (CallDuration.Enabled)
+            {
+                var tags = new TagList
+                {
+                    { TelemetryNames.ToolNameTag, call.Name },
+                    { TelemetryNames.CallStatusTag, status.ToString() },
+                };
+                CallDuration.Record(call.RunTime.TotalSeconds, tags);
+            }
+
+            if (QueueWait.Enabled)
+            {
+                QueueWait.Record(
+                    call.QueueTime.TotalSeconds,
+                    new KeyValuePair<string, object?>(TelemetryNames.ToolNameTag, call.Name),
+                    new KeyValuePair<string, object?>(TelemetryNames.ConcurrencyGroupTag, call.Effects?.ConcurrencyGroup));
+            }
+        }
+
+        if (call.Abandoned && Abandoned.Enabled)
+        {
+            Abandoned.Add(1, new KeyValuePair<string, object?>(TelemetryNames.ToolNameTag, call.Name));
         }
 
         if (callActivity is not null)
         {
             callActivity.SetTag(TelemetryNames.CallStatusTag, status.ToString());
+            if (call.Abandoned)
+            {
+                callActivity.SetTag(TelemetryNames.CallAbandonedTag, true).SetTag(TelemetryNames.CallEffectInDoubtTag, call.EffectInDoubt);
+            }
+
             if (status == ToolCallStatus.Succeeded)
             {
                 if (_sensitive)
@@ -112,7 +207,7 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
             }
         }
 
-        if (status is ToolCallStatus.Failed or ToolCallStatus.TimedOut)
+        if (status is ToolCallStatus.Failed or ToolCallStatus.TimedOut || call.Abandoned)
         {
             Log.CallFailed(_logger, call.Index, call.Name, call.CallId, status, call.Exception);
         }
@@ -127,9 +222,13 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
         }
     }
 
-    public void BatchCompleted(Activity? batchActivity, BatchReport report)
+    private void BatchCompletedCore(Activity? batchActivity, BatchReport report)
     {
-        BatchDuration.Record(report.Makespan.TotalSeconds);
+        if (BatchDuration.Enabled)
+        {
+            BatchDuration.Record(report.Makespan.TotalSeconds);
+        }
+
         if (batchActivity is not null)
         {
             batchActivity.SetTag(TelemetryNames.BatchParallelismTag, report.AchievedParallelism);
@@ -137,6 +236,49 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
         }
 
         Log.BatchCompleted(_logger, report.Calls.Count, report.Makespan.TotalMilliseconds, report.SequentialCost.TotalMilliseconds, report.CriticalPath.TotalMilliseconds, report.AchievedParallelism);
+    }
+
+    public void CallWaitingForPermit(ToolCallOutcome call, string group)
+    {
+        if (WaitingForPermit.Enabled)
+        {
+            WaitingForPermit.Add(1, new KeyValuePair<string, object?>(TelemetryNames.ConcurrencyGroupTag, group));
+        }
+
+        Log.CallWaitingForPermit(_logger, call.Index, call.Name, call.CallId, group);
+    }
+
+    public void CallPermitted(ToolCallOutcome call, string group)
+    {
+        if (WaitingForPermit.Enabled)
+        {
+            WaitingForPermit.Add(-1, new KeyValuePair<string, object?>(TelemetryNames.ConcurrencyGroupTag, group));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug) && call.QueuedAt is { } queued)
+        {
+            Log.CallPermitted(_logger, call.Index, call.Name, call.CallId, group, (call.FinishedAt > queued ? call.FinishedAt : queued).TotalMilliseconds - queued.TotalMilliseconds);
+        }
+    }
+
+    public void AbandonedWorkEnded(ToolCallOutcome call)
+    {
+        if (call.WorkEndedAt is { } ended)
+        {
+            Log.AbandonedWorkEnded(_logger, call.Index, call.Name, call.CallId, (ended - call.FinishedAt).TotalMilliseconds, call.SlotHeldFor?.TotalMilliseconds ?? 0);
+        }
+    }
+
+    public void HostCallbackFailed(string callback, int? index, Exception exception)
+    {
+        if (index is { } i)
+        {
+            Log.HostCallbackFailed(_logger, callback, i, exception);
+        }
+        else
+        {
+            Log.HostCallbackFailedForBatch(_logger, callback, exception);
+        }
     }
 
     private static string Serialize(object? value)

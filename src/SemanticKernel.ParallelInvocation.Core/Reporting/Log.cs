@@ -29,4 +29,19 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "Parallel tool calls: {Diagnostic}")]
     public static partial void Diagnostic(ILogger logger, string diagnostic);
+
+    [LoggerMessage(9, LogLevel.Debug, "Tool call #{Index} {ToolName} ({CallId}) waits for a permit of concurrency group {Group}.")]
+    public static partial void CallWaitingForPermit(ILogger logger, int index, string toolName, string callId, string group);
+
+    [LoggerMessage(10, LogLevel.Debug, "Tool call #{Index} {ToolName} ({CallId}) got a permit of concurrency group {Group} after {QueueTime} ms.")]
+    public static partial void CallPermitted(ILogger logger, int index, string toolName, string callId, string group, double queueTime);
+
+    [LoggerMessage(11, LogLevel.Warning, "Tool call #{Index} {ToolName} ({CallId}) was abandoned while running; its function ended {Late} ms after the call was decided, holding its slot for {Held} ms.")]
+    public static partial void AbandonedWorkEnded(ILogger logger, int index, string toolName, string callId, double late, double held);
+
+    [LoggerMessage(12, LogLevel.Error, "Host code {Callback} threw for tool call #{Index}; the batch went on and the call's outcome stands.")]
+    public static partial void HostCallbackFailed(ILogger logger, string callback, int index, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "Host code {Callback} threw; the batch went on and every outcome stands.")]
+    public static partial void HostCallbackFailedForBatch(ILogger logger, string callback, Exception exception);
 }

@@ -28,6 +28,12 @@ public static class TelemetryNames
     /// <summary>Up-down counter of calls running now.</summary>
     public const string CallsInFlight = "parallel_invocation.calls.in_flight";
 
+    /// <summary>Up-down counter of calls waiting for a permit of their concurrency group now.</summary>
+    public const string CallsWaitingForPermit = "parallel_invocation.calls.waiting_for_permit";
+
+    /// <summary>Counter of calls abandoned while their function still ran (it ignored its timeout or the caller's cancellation).</summary>
+    public const string CallsAbandoned = "parallel_invocation.calls.abandoned";
+
     /// <summary>Tag: GenAI operation name.</summary>
     public const string OperationNameTag = "gen_ai.operation.name";
 
@@ -54,6 +60,18 @@ public static class TelemetryNames
 
     /// <summary>Tag: the call's <see cref="ToolCallStatus"/>.</summary>
     public const string CallStatusTag = "parallel_invocation.call.status";
+
+    /// <summary>Tag: the call's concurrency group.</summary>
+    public const string ConcurrencyGroupTag = "parallel_invocation.concurrency_group";
+
+    /// <summary>Tag: the time, in seconds, the call waited for a slot and its group's permit before it started.</summary>
+    public const string CallQueueTimeTag = "parallel_invocation.call.queue_time";
+
+    /// <summary>Tag: the call was abandoned while its function still ran.</summary>
+    public const string CallAbandonedTag = "parallel_invocation.call.abandoned";
+
+    /// <summary>Tag: the call may have written, and was abandoned while it ran: its effect is in doubt.</summary>
+    public const string CallEffectInDoubtTag = "parallel_invocation.call.effect_in_doubt";
 
     /// <summary>Tag: the call's position in the batch.</summary>
     public const string CallIndexTag = "parallel_invocation.call.index";

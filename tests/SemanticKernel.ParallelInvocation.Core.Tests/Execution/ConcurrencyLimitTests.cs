@@ -10,31 +10,6 @@ namespace SemanticKernel.ParallelInvocation.Tests.Execution;
 /// <summary>Limits proven by a max-in-flight counter and a gate the test opens, not by timing.</summary>
 public sealed class ConcurrencyLimitTests
 {
-    private sealed class Gauge
-    {
-        private int _now;
-        private int _max;
-
-        public int Now => Volatile.Read(ref _now);
-
-        public int Max => Volatile.Read(ref _max);
-
-        public readonly TaskCompletionSource Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public AIFunction Tool(string name) => AIFunctionFactory.Create(async (int id = -1) =>
-        {
-            int now = Interlocked.Increment(ref _now);
-            int seen;
-            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen)
-            {
-            }
-
-            await Gate.Task;
-            Interlocked.Decrement(ref _now);
-            return name + id;
-        }, name);
-    }
-
     [Fact]
     public async Task ExecuteAsync_GlobalLimit_NeverMoreInFlightAndLimitReached()
     {
@@ -57,8 +32,8 @@ public sealed class ConcurrencyLimitTests
     {
         var grouped = new Gauge();
         var options = new ParallelInvocationOptions()
-            .AddConcurrencyGroup("api", 2)
-            .Declare("api_call", FunctionEffects.Pure.InConcurrencyGroup("api"))
+            .AddConcurrencyGroup("limit-tests-api", 2)
+            .Declare("api_call", FunctionEffects.Pure.InConcurrencyGroup("limit-tests-api"))
             .Declare("local", FunctionEffects.Pure);
         var apiTool = grouped.Tool("api_call");
         var localRuns = 0;

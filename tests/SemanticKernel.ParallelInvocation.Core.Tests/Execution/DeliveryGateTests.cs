@@ -31,18 +31,11 @@ public sealed class DeliveryGateTests
         var otherDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var batch = new ToolCallBatch([Gated("s", save, _ => new ValueTask<bool>(delivered.Task)), Call("o", other)])
         {
-            OnCallCompleted = o =>
-            {
-                if (o.CallId == "o")
-                {
-                    otherDone.TrySetResult();
-                }
-            },
+            OnCallCompleted = o => { if (o.CallId == "o") { otherDone.SetResult(); } },
         };
         var run = new ParallelToolExecutor(options).ExecuteAsync(batch);
 
-        // The gated call comes first, and only one call may run at a time: the other still runs while the gate is shut. Wait until its
-        // outcome is recorded (not just until its body ran), so that the clock moves only after it finished.
+        // The gated call comes first, and only one call may run at a time: the other still runs (and is decided) while the gate is shut.
         await otherDone.Task.WaitAsync(SafetyNet);
         Assert.Equal(1, Volatile.Read(ref otherRuns));
         clock.Advance(TimeSpan.FromSeconds(5));

@@ -99,12 +99,13 @@ public sealed class TerminateTests
 
     /// <summary>
     /// With the functions advertised to the model unknown (the legacy <c>ToolCallBehavior</c>), a writing call waits for its own
-    /// delivery before it runs. After Terminate it is never delivered: it ends Rejected without running and its id gets that error,
+    /// delivery before it runs. After Terminate it is never delivered: the halt ends it Skipped without running (naming the call that
+    /// terminated) and its id gets that error,
     /// while the independent read that already ran keeps its real result. The batch completes, and its report exists when Semantic
     /// Kernel returns.
     /// </summary>
     [Fact]
-    public async Task FilterTerminates_DeferredWriteNotDelivered_EndsRejectedWithoutRunningAndIsAnswered()
+    public async Task FilterTerminates_DeferredWriteNotDelivered_EndsSkippedWithoutRunningAndIsAnswered()
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene("c1");
@@ -123,7 +124,9 @@ public sealed class TerminateTests
         Assert.Equal(["c2", "c3", "c1"], results.Select(r => r.Id));
         Assert.Equal("4", results[0].Content);
         Assert.StartsWith("Error: the call to 'SetStock' did not run: a filter ended automatic function invocation at call #0 ('Add').", results[1].Content, StringComparison.Ordinal);
-        Assert.Equal(ToolCallStatus.Rejected, report.Calls.Single(c => c.CallId == "c3").Status);
+        var halted = report.Calls.Single(c => c.CallId == "c3");
+        Assert.Equal(ToolCallStatus.Skipped, halted.Status);
+        Assert.Equal(0, halted.SkippedBecauseOf);
         Assert.Equal(["add 1+2", "get pear"], plugin.Log.Order(StringComparer.Ordinal));
         Assert.False(plugin.Stock.ContainsKey("apple"));
     }

@@ -21,6 +21,10 @@ internal sealed partial class FilterBatch
 
     private static readonly Action<ToolCallOutcome> s_completed = static outcome => ((BatchCall)outcome.Request.State!).Outcome.TrySetResult(outcome);
 
+    private static readonly Func<ToolCallOutcome, bool> s_haltExempt = static outcome => ((BatchCall)outcome.Request.State!).Batch.IsExemptFromHalt((BatchCall)outcome.Request.State!);
+
+    private static readonly Func<ToolCallOutcome, string> s_haltMessage = static outcome => ((BatchCall)outcome.Request.State!).Batch.HaltedMessage((BatchCall)outcome.Request.State!);
+
     private readonly object _gate = new();
     private readonly BatchCall?[] _calls;
     private readonly List<BatchCall> _batchCalls;
@@ -32,6 +36,7 @@ internal sealed partial class FilterBatch
     private int _highestArrival;
     private int _haltedAt = int.MaxValue;
     private string _haltedName = string.Empty;
+    private ToolCallBatch? _toolBatch;
     private int _terminatedAt = -1;
     private int _answerUntil = -1;
     private bool _finished;
@@ -182,12 +187,13 @@ internal sealed partial class FilterBatch
             };
         }
 
-        var batch = new ToolCallBatch(requests) { OnCallCompleted = s_completed, HaltCheck = HaltMessage };
+        var batch = new ToolCallBatch(requests) { OnCallCompleted = s_completed };
         for (int i = 0; i < diagnostics.Count; i++)
         {
             batch.Diagnostics.Add(diagnostics[i]);
         }
 
+        _toolBatch = batch;
         Run = Executor.ExecuteAsync(batch, _cancellationToken);
         _ = Run.ContinueWith(
             static (run, state) =>
@@ -258,8 +264,9 @@ internal sealed partial class FilterBatch
     }
 
     /// <summary>
-    /// Halts the batch at <paramref name="call"/>: every later call that has neither started nor been delivered does not run. Where the
-    /// function-calls processor delivers concurrently, every call is delivered and runs as in Semantic Kernel, and nothing is halted.
+    /// Halts the batch at <paramref name="call"/>: every later call that has neither started nor been delivered does not run (the engine's
+    /// halt ends it Skipped, naming this call). Where the function-calls processor delivers concurrently, every call is delivered and runs
+    /// as in Semantic Kernel, and nothing is halted.
     /// </summary>
     private void Halt(BatchCall call)
     {
@@ -278,6 +285,12 @@ internal sealed partial class FilterBatch
 
             _haltedName = call.Function.Name;
             Volatile.Write(ref _haltedAt, call.Index);
+        }
+
+        // Outside this batch's lock: the engine asks its callbacks under its own lock, and they take this one.
+        _toolBatch!.Halt(call.Index, s_haltMessage, s_haltExempt);
+        lock (_gate)
+        {
             for (int k = call.Index + 1; k < _calls.Length; k++)
             {
                 if (_calls[k] is { Started: false, Delivered: null } later)
@@ -288,24 +301,23 @@ internal sealed partial class FilterBatch
         }
     }
 
-    /// <summary>The engine's check before it starts a call (or rejects one never delivered): a call after the halt does not run.</summary>
-    private string? HaltMessage(ToolCallRequest request)
+    /// <summary>
+    /// Whether the engine's halt leaves a call running: calls up to the halting one, and on the processor a later call already delivered
+    /// (it then delivers concurrently). Elsewhere a later delivery is one the batch asks for by clearing the Terminate, to answer it.
+    /// </summary>
+    private bool IsExemptFromHalt(BatchCall call)
     {
-        if (Volatile.Read(ref _haltedAt) == int.MaxValue)
-        {
-            return null;
-        }
-
-        var call = (BatchCall)request.State!;
         lock (_gate)
         {
-            // On the processor a later call already delivered means it delivers concurrently: it runs. Elsewhere a later delivery is one
-            // the batch asked for by clearing the Terminate, to answer it.
-            if (call.Index <= _haltedAt || Path == SkPath.Processor && call.Delivered is not null)
-            {
-                return null;
-            }
+            return call.Index <= _haltedAt || Path == SkPath.Processor && call.Delivered is not null;
+        }
+    }
 
+    /// <summary>The result of a call the halt stopped; marks it, so that a late delivery on the processor runs it (see DeliverAsync).</summary>
+    private string HaltedMessage(BatchCall call)
+    {
+        lock (_gate)
+        {
             call.Halted = true;
             return ToolResultTexts.Halted(call.Function.Name, _haltedAt, _haltedName);
         }
