@@ -135,7 +135,7 @@ internal sealed class ToolLoop
     public async Task<(ChatMessage ToolMessage, BatchReport Report)> RunAsync(ToolTurn turn, CancellationToken cancellationToken)
     {
         // The request's diagnostics go with its first batch only, so they are logged once.
-        var batch = turn.ToBatch(_tools, _owner.FunctionInvocationServices, _diagnostics ?? []);
+        var batch = turn.ToBatch(_tools, _owner.FunctionInvocationServices, _diagnostics ?? [], _owner.Executor);
         _diagnostics = null;
         var report = await _owner.Executor.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();

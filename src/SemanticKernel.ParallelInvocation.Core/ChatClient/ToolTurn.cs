@@ -10,6 +10,7 @@ internal sealed class ToolTurn
 {
     private readonly List<ToolApprovalResponseContent>? _answers;
     private ToolApprovals.TurnCalls? _gated;
+    private Plans.TurnPlans? _plans;
 
     private ToolTurn(List<FunctionCallContent> calls, List<ToolApprovalResponseContent>? answers = null)
     {
@@ -104,7 +105,7 @@ internal sealed class ToolTurn
     }
 
     /// <summary>Builds the batch for the engine: one request per call, unknown tools as requests without a function.</summary>
-    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, IServiceProvider? services, IEnumerable<string> diagnostics)
+    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, IServiceProvider? services, IEnumerable<string> diagnostics, ParallelToolExecutor executor)
     {
         var requests = new ToolCallRequest[Calls.Count];
         for (int i = 0; i < Calls.Count; i++)
@@ -126,7 +127,8 @@ internal sealed class ToolTurn
             };
         }
 
-        var batch = new ToolCallBatch(requests) { RequireCallIds = true };
+        // Plan mode: a plan call's steps take its place in the batch, planned with the other calls.
+        var batch = new ToolCallBatch(Plans.TurnPlans.Expand(requests, tools, executor, out _plans)) { RequireCallIds = true };
         foreach (string diagnostic in diagnostics)
         {
             batch.Diagnostics.Add(diagnostic);
@@ -143,7 +145,7 @@ internal sealed class ToolTurn
             call.InformationalOnly = true;
         }
 
-        var contents = report.Calls.Select(static c => (AIContent)c.ToResultContent()).ToList();
+        var contents = _plans?.ToResultContents(report) ?? report.Calls.Select(static c => (AIContent)c.ToResultContent()).ToList();
         return new ChatMessage(ChatRole.Tool, contents) { MessageId = Guid.NewGuid().ToString("N") };
     }
 

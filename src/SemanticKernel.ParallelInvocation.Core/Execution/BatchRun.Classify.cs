@@ -66,7 +66,7 @@ internal sealed partial class BatchRun
             try
             {
                 var (reads, writes) = effects.Bind(request.Arguments, normalizer);
-                inputs[i] = new PlanInput(reads, writes);
+                inputs[i] = new PlanInput(reads, writes, request.DataDependencies);
                 outcome.ReadKeys = [.. ResourceKey.Describe(reads)];
                 outcome.WriteKeys = [.. ResourceKey.Describe(writes)];
             }

@@ -41,9 +41,13 @@ internal sealed partial class BatchRun
         var toStart = new List<Launch>();
         lock (_gate)
         {
-            _inFlight--;
-            string group = _effects[i]!.Declaration.ConcurrencyGroup ?? UngroupedKey;
-            _groupInFlight[group]--;
+            if (!outcome.Request.RunsNestedBatch)
+            {
+                _inFlight--;
+                string group = _effects[i]!.Declaration.ConcurrencyGroup ?? UngroupedKey;
+                _groupInFlight[group]--;
+            }
+
             FinishLocked(i, status, timed: true);
             ScheduleLocked(toStart);
             CompleteIfDoneLocked();
@@ -54,12 +58,13 @@ internal sealed partial class BatchRun
 
     private async Task<ToolCallStatus> InvokeWithRetriesAsync(ToolCallOutcome outcome, FunctionEffects effects)
     {
-        TimeSpan? timeout = effects.Timeout ?? _options.DefaultTimeout;
+        bool nested = outcome.Request.RunsNestedBatch; // the nested calls have their own timeouts and retries
+        TimeSpan? timeout = nested ? null : effects.Timeout ?? _options.DefaultTimeout;
         while (true)
         {
             outcome.Attempts++;
             var status = await InvokeOnceAsync(outcome, timeout).ConfigureAwait(false);
-            bool retry = status is ToolCallStatus.Failed or ToolCallStatus.TimedOut
+            bool retry = !nested && status is ToolCallStatus.Failed or ToolCallStatus.TimedOut
                 && effects.IsIdempotent
                 && outcome.Attempts <= _options.MaxRetryAttempts
                 && !_cancellationToken.IsCancellationRequested;

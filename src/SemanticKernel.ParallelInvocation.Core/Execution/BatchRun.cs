@@ -41,6 +41,7 @@ internal sealed partial class BatchRun
     private bool[] _awaitingDelivery = [];
     private ToolCallStatus?[] _decidedEarly = [];
     private readonly List<int> _gatesDue = [];
+    private readonly List<int> _nestedDue = [];
     private bool[] _running = [];
     private int?[] _skipCause = [];
     private Dictionary<string, PriorityQueue<int, int>> _ready = new(StringComparer.Ordinal);
@@ -180,6 +181,12 @@ internal sealed partial class BatchRun
     private void EnqueueLocked(int i)
     {
         _outcomes[i].QueuedAt = Elapsed();
+        if (_outcomes[i].Request.RunsNestedBatch)
+        {
+            _nestedDue.Add(i); // takes no slot: started by the next ScheduleLocked
+            return;
+        }
+
         string group = _effects[i]!.Declaration.ConcurrencyGroup ?? UngroupedKey;
         if (!_ready.TryGetValue(group, out var queue))
         {
@@ -200,6 +207,16 @@ internal sealed partial class BatchRun
         }
 
         _gatesDue.Clear();
+        foreach (int c in _nestedDue)
+        {
+            if (!_cancelled && !_done[c])
+            {
+                _running[c] = true;
+                toStart.Add(new Launch(c, OpensGate: false));
+            }
+        }
+
+        _nestedDue.Clear();
         int max = _options.MaxDegreeOfParallelism;
         while (!_cancelled && (max == ParallelInvocationOptions.Unbounded || _inFlight < max))
         {
