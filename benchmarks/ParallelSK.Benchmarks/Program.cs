@@ -6,6 +6,7 @@ using ParallelSK.Benchmarks.Conversations;
 using ParallelSK.Benchmarks.Makespan;
 using ParallelSK.Benchmarks.Overhead;
 using ParallelSK.Benchmarks.Planning;
+using ParallelSK.Benchmarks.PlanMode;
 
 const string Usage = """
     Usage: dotnet run -c Release --project benchmarks/ParallelSK.Benchmarks -- <benchmark> [options]
@@ -15,6 +16,8 @@ const string Usage = """
       makespan        harness: 8 workload shapes with simulated latencies, sequential vs naive vs engine
                         [--runs N (default 5)] [--svg PATH (default docs/benchmarks-makespan.svg)]
       conversations   harness: 10,000 batches in flight at once [--batches N] [--latency-ms N]
+      planmode        harness: plan mode vs ReAct vs flat parallel batches on LLMCompiler-shaped tasks, simulated model latency
+                        [--runs N (default 3)] [--time-scale F (default 0.1)] [--svg PATH (default docs/benchmarks-planmode.svg)]
 
     Options after the benchmark name go to BenchmarkDotNet for the first two (e.g. --filter *Engine*).
     """;
@@ -33,6 +36,8 @@ switch (command)
         return await MakespanHarness.RunAsync(rest);
     case "conversations":
         return await ConversationsHarness.RunAsync(rest);
+    case "planmode":
+        return await PlanModeHarness.RunAsync(rest);
     default:
         Console.Error.WriteLine(command.Length == 0 ? "Name a benchmark." : $"Unknown benchmark '{command}'.");
         Console.Error.WriteLine(Usage);
