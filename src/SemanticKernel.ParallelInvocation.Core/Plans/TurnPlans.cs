@@ -12,13 +12,8 @@ namespace SemanticKernel.ParallelInvocation.Plans;
 internal sealed class TurnPlans
 {
     private readonly Slot[] _slots;
-    private readonly DateTimeOffset _batchStart;
 
-    private TurnPlans(Slot[] slots, DateTimeOffset batchStart)
-    {
-        _slots = slots;
-        _batchStart = batchStart;
-    }
+    private TurnPlans(Slot[] slots) => _slots = slots;
 
     /// <summary>
     /// Expands the plan calls among <paramref name="requests"/>. Returns the requests unchanged, and <paramref name="plans"/> null, when
@@ -39,14 +34,14 @@ internal sealed class TurnPlans
             var request = requests[i];
             if (PlanOf(request) is not { } tool)
             {
-                slots[i] = new Slot(expanded.Count, 1, null, null, null);
+                slots[i] = new Slot(expanded.Count, 1, null, null, null, null);
                 expanded.Add(request);
                 continue;
             }
 
             if (Refusal(request) is { } refusal)
             {
-                slots[i] = new Slot(0, 0, null, null, Answer(request, refusal));
+                slots[i] = new Slot(0, 0, null, null, Answer(request, refusal), null);
                 continue;
             }
 
@@ -56,16 +51,16 @@ internal sealed class TurnPlans
                 : PlanCompiler.Compile(request.Arguments, name => tools.GetValueOrDefault(name), tools.Where(t => t.Value is AIFunction).Select(t => t.Key), tool.Options, room, out rejection);
             if (steps is null)
             {
-                slots[i] = new Slot(0, 0, null, null, Answer(request, rejection!));
+                slots[i] = new Slot(0, 0, null, null, Answer(request, rejection!), null);
                 continue;
             }
 
             var run = new PlanRun(request.CallId, steps);
-            slots[i] = new Slot(expanded.Count, steps.Count, run, tool, null);
+            slots[i] = new Slot(expanded.Count, steps.Count, run, tool, null, PlanTelemetry.Start(tool.Name, request.CallId, steps.Count));
             expanded.AddRange(new PlanStepInvoker(run, executor, tool.Options, invoker: null).Requests(expanded.Count, request.Services, request.State));
         }
 
-        plans = new TurnPlans(slots, executor.Options.TimeProvider.GetUtcNow());
+        plans = new TurnPlans(slots);
         return expanded;
     }
 
@@ -83,7 +78,7 @@ internal sealed class TurnPlans
             {
                 var steps = report.Calls.Skip(slot.Start).Take(slot.Count).ToList();
                 string text = PlanResultWriter.Write(run, steps, i => Describe(report.Calls[i]), slot.Start, slot.Tool!.Options.MaxResultLength);
-                PlanTelemetry.Record(slot.Tool.Name, run.CallId, steps, _batchStart, steps.Any(static s => s.Status != ToolCallStatus.Succeeded));
+                PlanTelemetry.Stop(slot.Span, steps.Any(static s => s.Status != ToolCallStatus.Succeeded));
                 contents.Add(new FunctionResultContent(run.CallId, text));
             }
             else
@@ -123,5 +118,5 @@ internal sealed class TurnPlans
         $"call '{call.Name}'{(call.CallId.Length > 0 ? $" (id {call.CallId})" : string.Empty)}, which {PlanResultWriter.Verb(call.Status)}";
 
     /// <summary>Where one call of the turn went: <see cref="Count"/> calls of the batch from <see cref="Start"/>, or a direct answer.</summary>
-    private sealed record Slot(int Start, int Count, PlanRun? Run, PlanToolFunction? Tool, FunctionResultContent? Answer);
+    private sealed record Slot(int Start, int Count, PlanRun? Run, PlanToolFunction? Tool, FunctionResultContent? Answer, System.Diagnostics.Activity? Span);
 }

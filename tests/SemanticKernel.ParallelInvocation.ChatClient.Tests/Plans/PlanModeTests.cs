@@ -151,6 +151,49 @@ public sealed class PlanModeTests
     }
 
     [Fact]
+    public async Task GetResponse_PlanStepNeedsApproval_AskedOfTheHandlerWithItsArgumentsFilledIn()
+    {
+        var shop = new Shop();
+        var asked = new List<string>();
+        var model = new ScriptedChatClient()
+            .Then(Calls(PlanCall("p1", """[{"function":"get_stock","arguments":{"item":"pear"}},{"function":"set_stock","arguments":{"item":"apple","quantity":"$1"}}]""")))
+            .Then(Text("done"));
+        using var client = model.AsParallelFunctionInvoking(o =>
+        {
+            shop.Declare(o).Declare("set_stock", FunctionEffects.Writing("stock/{item}").RequiringApproval());
+            o.ApprovalHandler = (request, _) =>
+            {
+                asked.Add($"{request.FunctionName}({string.Join(", ", request.Arguments.Select(a => $"{a.Key}={a.Value}"))})");
+                return ValueTask.FromResult(true);
+            };
+        });
+
+        await client.GetResponseAsync(Ask, With(shop.GetStock, shop.SetStock, ParallelPlanTool.Create()));
+
+        Assert.Equal(["set_stock(item=apple, quantity=2)"], asked);
+        Assert.Equal(2, shop.Stock["apple"]);
+    }
+
+    [Fact]
+    public async Task GetResponse_PlanStepNeedsApprovalWithoutAHandler_RejectedWithoutRunningTheRoundTripIsPerModelCall()
+    {
+        var shop = new Shop();
+        var model = new ScriptedChatClient()
+            .Then(Calls(PlanCall("p1", """[{"function":"get_stock","arguments":{"item":"pear"}},{"function":"set_stock","arguments":{"item":"apple","quantity":"$1"}}]""")))
+            .Then(Text("done"));
+        using var client = model.AsParallelFunctionInvoking(o => shop.Declare(o).Declare("set_stock", FunctionEffects.Writing("stock/{item}").RequiringApproval()));
+
+        var response = await client.GetResponseAsync(Ask, With(shop.GetStock, shop.SetStock, ParallelPlanTool.Create()));
+
+        var plan = PlanResult(Assert.Single(ToolMessageSent(model, 1).Contents.Cast<FunctionResultContent>()));
+        Assert.Equal("succeeded", plan.GetProperty("steps")[0].GetProperty("status").GetString());
+        Assert.Equal("rejected", plan.GetProperty("steps")[1].GetProperty("status").GetString());
+        Assert.Contains("requires approval, and no approver is configured", plan.GetProperty("steps")[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, shop.Stock["apple"]);
+        Assert.Equal("done", response.Text);
+    }
+
+    [Fact]
     public async Task GetResponse_Plan_OneSpanForThePlanAndOneExecuteToolSpanPerStep()
     {
         var spans = new ConcurrentBag<Activity>();
@@ -163,19 +206,20 @@ public sealed class PlanModeTests
         ActivitySource.AddActivityListener(listener);
         var shop = new Shop();
         var model = new ScriptedChatClient()
-            .Then(Calls(PlanCall("p1", """[{"function":"get_stock","arguments":{"item":"apple"}},{"function":"set_stock","arguments":{"item":"pear","quantity":"$1"}}]""")))
+            .Then(Calls(PlanCall("span-test-plan", """[{"function":"get_stock","arguments":{"item":"apple"}},{"function":"set_stock","arguments":{"item":"pear","quantity":"$1"}}]""")))
             .Then(Text("done"));
         using var client = model.AsParallelFunctionInvoking(o => shop.Declare(o));
 
         await client.GetResponseAsync(Ask, With(shop.GetStock, shop.SetStock, ParallelPlanTool.Create()));
 
-        var mine = spans.Where(s => (s.GetTagItem(TelemetryNames.ToolCallIdTag) as string)?.StartsWith("p1", StringComparison.Ordinal) == true).ToList();
+        var mine = spans.Where(s => (s.GetTagItem(TelemetryNames.ToolCallIdTag) as string)?.StartsWith("span-test-plan", StringComparison.Ordinal) == true).ToList();
         var planSpan = Assert.Single(mine, s => s.DisplayName == "execute_tool run_plan");
-        Assert.Equal("p1", planSpan.GetTagItem(TelemetryNames.ToolCallIdTag));
+        Assert.Equal("span-test-plan", planSpan.GetTagItem(TelemetryNames.ToolCallIdTag));
         Assert.Equal(2, planSpan.GetTagItem("parallel_invocation.plan.steps"));
         var stepSpans = mine.Where(s => s != planSpan).OrderBy(s => s.GetTagItem(TelemetryNames.ToolCallIdTag)).ToList();
         Assert.Equal(["execute_tool get_stock", "execute_tool set_stock"], stepSpans.Select(s => s.DisplayName));
-        Assert.Equal(["p1#1", "p1#2"], stepSpans.Select(s => s.GetTagItem(TelemetryNames.ToolCallIdTag)));
-        Assert.All(stepSpans, s => Assert.True(s.StartTimeUtc >= planSpan.StartTimeUtc && s.StartTimeUtc + s.Duration <= planSpan.StartTimeUtc + planSpan.Duration + TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(["span-test-plan#1", "span-test-plan#2"], stepSpans.Select(s => s.GetTagItem(TelemetryNames.ToolCallIdTag)));
+        Assert.All(stepSpans, s => Assert.True(s.StartTimeUtc >= planSpan.StartTimeUtc && s.StartTimeUtc + s.Duration <= planSpan.StartTimeUtc + planSpan.Duration, "a step span outside the plan span"));
+        Assert.All(stepSpans, s => Assert.NotEqual(planSpan.SpanId, s.ParentSpanId));
     }
 }
