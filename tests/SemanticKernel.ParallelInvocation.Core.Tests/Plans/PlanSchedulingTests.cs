@@ -109,6 +109,47 @@ public sealed class PlanSchedulingTests
     }
 
     [Fact]
+    public async Task RunPlan_FanOutLongerThanTheDefaultTimeout_EachCallTimedAloneNotTheStep()
+    {
+        // Two calls of 3 s each, one at a time, under a default timeout of 5 s: each call is within it; the step (6 s) is not.
+        var clock = new ManualTimeProvider();
+        var kv = new KvTools();
+        var started = new[] { new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var release = new[] { new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        int n = -1;
+        kv.OnStartAsync = (tag, _) =>
+        {
+            if (tag != "each")
+            {
+                return Task.CompletedTask;
+            }
+
+            int k = Interlocked.Increment(ref n);
+            started[k].SetResult();
+            return release[k].Task;
+        };
+        var options = kv.Options([]);
+        options.TimeProvider = clock;
+        options.DefaultTimeout = TimeSpan.FromSeconds(5);
+        options.MaxDegreeOfParallelism = 1;
+        var run = RunAsync(options, """
+            [{"function":"keys","arguments":{"keys":["x","y"]}},
+             {"function":"incr","for_each":"$1","arguments":{"key":"$item","tag":"each"}}]
+            """, kv.All);
+
+        for (int k = 0; k < 2; k++)
+        {
+            await started[k].Task.WaitAsync(SafetyNet);
+            clock.Advance(TimeSpan.FromSeconds(3));
+            release[k].SetResult();
+        }
+
+        var plan = await run;
+        Assert.Equal("succeeded", Status(plan, 2));
+        Assert.Equal([1, 1], Result(plan, 2).EnumerateArray().Select(e => e.GetProperty("value").GetInt32()));
+    }
+
+    [Fact]
     public async Task RunPlan_StepTimesOutMidPlan_DependentSkippedNamingItAndTheRestGoesOn()
     {
         var clock = new ManualTimeProvider();
