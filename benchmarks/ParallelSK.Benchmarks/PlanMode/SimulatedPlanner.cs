@@ -164,10 +164,12 @@ internal sealed class SimulatedPlanner : IChatClient
 
     private static string Id(int step, int? element) => element is { } k ? string.Create(CultureInfo.InvariantCulture, $"s{step}e{k}") : string.Create(CultureInfo.InvariantCulture, $"s{step}");
 
-    /// <summary>About four characters a token, over the conversation and the tool definitions sent with it.</summary>
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
+    /// <summary>About four characters a token, over the conversation (as compact JSON) and the tool definitions sent with it.</summary>
     private static long EstimateTokens(List<ChatMessage> history, ChatOptions? options)
     {
-        long chars = JsonSerializer.Serialize(history, AIJsonUtilities.DefaultOptions).Length;
+        long chars = JsonSerializer.Serialize(history, Compact).Length;
         foreach (var tool in options?.Tools ?? [])
         {
             chars += tool.Name.Length + tool.Description.Length + (tool is AIFunctionDeclaration f ? f.JsonSchema.GetRawText().Length : 0);

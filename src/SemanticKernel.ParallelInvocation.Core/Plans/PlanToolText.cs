@@ -16,7 +16,8 @@ internal static class PlanToolText
         You get one result listing each step's status and result, or why it did not run; answer from it, or plan again.
         """;
 
-    public static readonly JsonElement Schema = PlanJson.Parse(
+    /// <summary>The schema, without the layout whitespace of its source (it is sent with every request).</summary>
+    public static readonly JsonElement Schema = Minified(
         """
         {
           "type": "object",
@@ -38,4 +39,16 @@ internal static class PlanToolText
           "required": [ "steps" ]
         }
         """);
+
+    private static JsonElement Minified(string json)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            PlanJson.Parse(json).WriteTo(writer);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
 }
