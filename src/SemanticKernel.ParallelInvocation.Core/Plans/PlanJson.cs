@@ -77,4 +77,15 @@ internal static class PlanJson
 
     /// <summary>The text of a value inside a longer string: a string's own text, anything else its JSON.</summary>
     public static string TextOf(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    /// <summary>Names a JSON value's kind for an error message: "an object", "a number"...</summary>
+    public static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 }

@@ -27,7 +27,7 @@ internal static class PlanParser
         var array = PlanJson.Structured(PlanJson.ToElement(raw)); // some models send the array as a JSON string
         if (array.ValueKind != JsonValueKind.Array)
         {
-            errors.Add($"\"{StepsProperty}\" must be an array of steps, not {Describe(array.ValueKind)}");
+            errors.Add($"\"{StepsProperty}\" must be an array of steps, not {PlanJson.Describe(array.ValueKind)}");
             return steps;
         }
 
@@ -55,7 +55,7 @@ internal static class PlanParser
         string where = $"step {number}";
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"{where} must be an object with \"{FunctionProperty}\" and \"{ArgumentsProperty}\", not {Describe(element.ValueKind)}");
+            errors.Add($"{where} must be an object with \"{FunctionProperty}\" and \"{ArgumentsProperty}\", not {PlanJson.Describe(element.ValueKind)}");
             return null;
         }
 
@@ -83,7 +83,7 @@ internal static class PlanParser
 
                     if (args.ValueKind != JsonValueKind.Object)
                     {
-                        errors.Add($"{where}: \"{ArgumentsProperty}\" must be an object of argument names and values, not {Describe(args.ValueKind)}");
+                        errors.Add($"{where}: \"{ArgumentsProperty}\" must be an object of argument names and values, not {PlanJson.Describe(args.ValueKind)}");
                         ok = false;
                         break;
                     }
@@ -237,14 +237,4 @@ internal static class PlanParser
             ? new PlanArgument.Whole(references[0])
             : new PlanArgument.Text([.. parts], [.. references]);
     }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 }

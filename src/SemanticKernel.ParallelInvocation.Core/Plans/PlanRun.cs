@@ -83,7 +83,7 @@ internal sealed class PlanRun
         var value = PlanJson.Structured(Resolve(step.ForEach!, null));
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw new PlanInputException($"\"for_each\": {step.ForEach} is {Describe(value)}, not an array");
+            throw new PlanInputException($"\"for_each\": {step.ForEach} is {PlanJson.Describe(value.ValueKind)}, not an array");
         }
 
         return [.. value.EnumerateArray()];
@@ -112,7 +112,7 @@ internal sealed class PlanRun
             {
                 if (value.ValueKind != JsonValueKind.Object)
                 {
-                    throw new PlanInputException($"{reference}: {walked} in {source} is {Describe(value)}, which has no property '{name}'");
+                    throw new PlanInputException($"{reference}: {walked} in {source} is {PlanJson.Describe(value.ValueKind)}, which has no property '{name}'");
                 }
 
                 if (!value.TryGetProperty(name, out var next))
@@ -133,7 +133,7 @@ internal sealed class PlanRun
             {
                 if (value.ValueKind != JsonValueKind.Array)
                 {
-                    throw new PlanInputException($"{reference}: {walked} in {source} is {Describe(value)}, not an array");
+                    throw new PlanInputException($"{reference}: {walked} in {source} is {PlanJson.Describe(value.ValueKind)}, not an array");
                 }
 
                 int length = value.GetArrayLength();
@@ -213,14 +213,4 @@ internal sealed class PlanRun
                 break;
         }
     }
-
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 }
