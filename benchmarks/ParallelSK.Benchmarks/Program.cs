@@ -9,6 +9,7 @@ using ParallelSK.Benchmarks.Conversations;
 using ParallelSK.Benchmarks.Makespan;
 using ParallelSK.Benchmarks.Overhead;
 using ParallelSK.Benchmarks.Planning;
+using ParallelSK.Benchmarks.PlanMode;
 
 const string Usage = """
     Usage: dotnet run -c Release --project benchmarks/ParallelSK.Benchmarks -- <benchmark> [options]
@@ -22,6 +23,8 @@ const string Usage = """
       conversations   harness: 10,000 batches in flight at once [--batches N] [--latency-ms N]
       callcontext     BenchmarkDotNet: the chat-client middleware's per-call start (FunctionInvocationContext, CurrentContext)
       chatclient      BenchmarkDotNet: one request with a batch of N calls, FunctionInvokingChatClient (concurrent) vs ParallelSK's client
+      planmode        harness: plan mode vs ReAct vs flat parallel batches on LLMCompiler-shaped tasks, simulated model latency
+                        [--runs N (default 3)] [--time-scale F (default 0.1)] [--svg PATH (default docs/benchmarks-planmode.svg)]
 
       rate-limit      harness: many conversations sharing a token-bucket group; permits granted per second against the rate
                         [--conversations N (default 200)] [--rate N per second (default 50)] [--seconds N (default 6)]
@@ -56,6 +59,8 @@ switch (command)
         return await MakespanHarness.RunAsync(rest);
     case "conversations":
         return await ConversationsHarness.RunAsync(rest);
+    case "planmode":
+        return await PlanModeHarness.RunAsync(rest);
     default:
         Console.Error.WriteLine(command.Length == 0 ? "Name a benchmark." : $"Unknown benchmark '{command}'.");
         Console.Error.WriteLine(Usage);

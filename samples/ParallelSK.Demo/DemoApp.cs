@@ -34,6 +34,13 @@ internal static class DemoApp
             return ExitOk;
         }
 
+        if (options.Plan)
+        {
+            string? planSvg = options.SvgPath == DemoOptions.DefaultSvgPath ? Plans.PlanScenario.DefaultSvgPath : options.SvgPath;
+            await Plans.PlanScenario.RunAsync(TimeSpan.FromMilliseconds(options.LatencyMs), output, planSvg, cancellationToken);
+            return ExitOk;
+        }
+
         using var model = RealModel.TryCreate(options, environment);
         output.WriteLine(model is null
             ? $"Model: scripted (local, no network). Tools: simulated latency, 1 unit = {options.LatencyMs} ms."

@@ -22,6 +22,9 @@ internal sealed record DemoOptions
           --no-svg           do not write the SVG
           --scripted         use the scripted model even when ANTHROPIC_API_KEY is set
           --model ID         the Anthropic model for a real run (default: ANTHROPIC_MODEL or claude-sonnet-4-5)
+          --plan             plan mode instead: the model submits one plan (data references, a fan-out) and answers
+                             from its one result; shows the plan's timeline with its data and conflict edges
+                             (scripted model; SVG to artifacts/demo/plan.svg unless --svg or --no-svg)
           -h, --help         show this help
         """;
 
@@ -36,6 +39,8 @@ internal sealed record DemoOptions
     public string? Model { get; init; }
 
     public bool Help { get; init; }
+
+    public bool Plan { get; init; }
 
     /// <summary>Parses the arguments; on a bad argument returns null and a message saying what is wrong.</summary>
     public static (DemoOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
@@ -78,6 +83,9 @@ internal sealed record DemoOptions
                     break;
                 case "--no-svg":
                     options = options with { SvgPath = null };
+                    break;
+                case "--plan":
+                    options = options with { Plan = true };
                     break;
                 case "--scripted":
                     options = options with { ForceScripted = true };

@@ -146,7 +146,7 @@ internal sealed class ToolLoop
     {
         // The request's diagnostics go with its first batch only, so they are logged once.
         var scope = new CallScope(History.Messages, _options, iteration, _streaming, _owner.IncludeDetailedErrors, _owner.Services, _owner.Invoker);
-        var batch = turn.ToBatch(_tools, scope, _diagnostics ?? []);
+        var batch = turn.ToBatch(_tools, scope, _diagnostics ?? [], _owner.Executor);
         _diagnostics = null;
         var report = await _owner.Executor.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();

@@ -10,6 +10,7 @@ internal sealed class ToolTurn
 {
     private readonly List<ToolApprovalResponseContent>? _answers;
     private ToolApprovals.TurnCalls? _gated;
+    private Plans.TurnPlans? _plans;
 
     private ToolTurn(List<FunctionCallContent> calls, List<ToolApprovalResponseContent>? answers = null)
     {
@@ -107,8 +108,9 @@ internal sealed class ToolTurn
     /// Builds the batch for the engine: one request per call, unknown tools as requests without a function. A call of a known function
     /// carries the <see cref="FunctionInvocationContext"/> it runs with as its <see cref="ToolCallRequest.State"/>, and runs through
     /// <see cref="CallScope.Invoker"/>; the context's arguments are the request's (the call's dictionary, not a copy).
+    /// A plan call (plan mode) is expanded into its steps at its position, planned with the turn's other calls.
     /// </summary>
-    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, in CallScope scope, IEnumerable<string> diagnostics)
+    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, in CallScope scope, IEnumerable<string> diagnostics, ParallelToolExecutor executor)
     {
         var requests = new ToolCallRequest[Calls.Count];
         for (int i = 0; i < Calls.Count; i++)
@@ -127,7 +129,7 @@ internal sealed class ToolTurn
             };
         }
 
-        var batch = new ToolCallBatch(requests) { IncludeDetailedErrors = scope.IncludeDetailedErrors };
+        var batch = new ToolCallBatch(Plans.TurnPlans.Expand(requests, tools, executor, out _plans)) { IncludeDetailedErrors = scope.IncludeDetailedErrors };
         foreach (string diagnostic in diagnostics)
         {
             batch.Diagnostics.Add(diagnostic);
@@ -142,6 +144,11 @@ internal sealed class ToolTurn
         foreach (var call in Calls)
         {
             call.InformationalOnly = true;
+        }
+
+        if (_plans is not null)
+        {
+            return new ChatMessage(ChatRole.Tool, _plans.ToResultContents(report)) { MessageId = Guid.NewGuid().ToString("N") };
         }
 
         var outcomes = report.Calls;

@@ -63,7 +63,7 @@ internal sealed partial class BatchRun
             try
             {
                 var (reads, writes) = effects.Bind(request.Arguments, normalizer);
-                inputs[i] = new PlanInput(reads, writes) { OrdersOnly = effects.Source == EffectsSource.DefaultPolicy };
+                inputs[i] = new PlanInput(reads, writes, request.DataDependencies) { OrdersOnly = effects.Source == EffectsSource.DefaultPolicy };
                 outcome.SetKeys(reads, writes);
             }
             catch (KeyBindingException ex)

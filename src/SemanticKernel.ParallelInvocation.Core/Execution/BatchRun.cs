@@ -207,6 +207,13 @@ internal sealed partial class BatchRun
     {
         var declaration = effects.Declaration;
         call.MayWrite = input.Writes.Length > 0;
+        if (call.Request.RunsNestedBatch)
+        {
+            // A container of nested calls (a plan's fan-out): they take their own slots, permits, timeouts and retries; holding a slot
+            // or a group permit its children need could deadlock a limit shared across batches.
+            return;
+        }
+
         call.Timeout = declaration.Timeout ?? Options.DefaultTimeout;
         if (declaration.ConcurrencyGroup is { } group && _executor.GroupLimiters.TryGetValue(group, out var limiter))
         {
@@ -238,7 +245,7 @@ internal sealed partial class BatchRun
         Interlocked.Decrement(ref _running);
         lock (_gate)
         {
-            _slotsInUse--;
+            ReleaseSlotLocked(call);
             FinishLocked(call, status, timed: true);
             ScheduleLocked();
             CompleteIfDoneLocked();
@@ -252,7 +259,7 @@ internal sealed partial class BatchRun
     {
         lock (_gate)
         {
-            _slotsInUse--;
+            ReleaseSlotLocked(call);
             FinishLocked(call, status);
             ScheduleLocked();
             CompleteIfDoneLocked();
@@ -277,7 +284,7 @@ internal sealed partial class BatchRun
 
             if (call.Phase == CallPhase.Launched)
             {
-                _slotsInUse--;
+                ReleaseSlotLocked(call);
             }
 
             call.Outcome.Exception ??= exception;
@@ -287,6 +294,14 @@ internal sealed partial class BatchRun
         }
 
         CompleteIfDone();
+    }
+
+    private void ReleaseSlotLocked(CallRun call)
+    {
+        if (!call.Request.RunsNestedBatch)
+        {
+            _slotsInUse--;
+        }
     }
 
     /// <summary>Runs a call's asynchronous step without awaiting it; a fault in it ends the call (<see cref="OnInternalFault"/>).</summary>
@@ -349,7 +364,7 @@ internal sealed partial class BatchRun
     private void EnqueueLocked(CallRun call)
     {
         call.Outcome.QueuedAt = Elapsed();
-        if (_maxDegreeOfParallelism == ParallelInvocationOptions.Unbounded)
+        if (_maxDegreeOfParallelism == ParallelInvocationOptions.Unbounded || call.Request.RunsNestedBatch)
         {
             StartLocked(call);
             return;
@@ -378,7 +393,11 @@ internal sealed partial class BatchRun
 
     private void StartLocked(CallRun call)
     {
-        _slotsInUse++;
+        if (!call.Request.RunsNestedBatch)
+        {
+            _slotsInUse++; // a container takes none (see Prepare)
+        }
+
         call.Phase = CallPhase.Launched;
         if (_inlineCandidate && _inlineCall is null)
         {

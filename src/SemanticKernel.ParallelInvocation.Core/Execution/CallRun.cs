@@ -417,7 +417,8 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     }
 
     private bool ShouldRetry(ToolCallStatus status) =>
-        status is ToolCallStatus.Failed or ToolCallStatus.TimedOut
+        !Request.RunsNestedBatch // a container's nested calls retry themselves
+        && status is ToolCallStatus.Failed or ToolCallStatus.TimedOut
         && Effects!.Declaration.IsIdempotent
         && Outcome.Attempts <= Batch.Options.MaxRetryAttempts
         && !Batch.CancellationToken.IsCancellationRequested;

@@ -71,6 +71,19 @@ public sealed class ToolCallRequest
     /// <summary>Gets the reason the caller gave with <see cref="ApprovedByCaller"/>; a refusal's reason is told to the model.</summary>
     internal string? ApprovalReason { get; init; }
 
+    /// <summary>
+    /// Gets the calls of the same batch (by index) whose output this call needs, whatever they touch: the call waits for each of them,
+    /// and is skipped, naming the cause, when one of them does not succeed. Plan mode sets it for steps that reference earlier steps.
+    /// </summary>
+    internal int[]? DataDependencies { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the call's <see cref="Invoker"/> runs a nested batch through the same executor (a plan's fan-out):
+    /// such a call takes no concurrency slot (global or group) and has no timeout or retries of its own, because the nested calls take
+    /// theirs; holding a slot its children need could deadlock a limit shared across batches.
+    /// </summary>
+    internal bool RunsNestedBatch { get; init; }
+
     /// <summary>Gets host state carried with the call (an adapter's own context); the engine never reads it.</summary>
     public object? State { get; init; }
 }
