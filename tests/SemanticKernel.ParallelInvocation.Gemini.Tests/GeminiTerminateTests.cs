@@ -27,6 +27,7 @@ public sealed class GeminiTerminateTests
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene(string.Empty); // Gemini calls have no ids: terminate after the first
+        filter.TerminateOnceEntered = 2; // the read runs with the first call and has started when it terminates; the write waits
         string calls = WireFormats.GeminiFunctionCalls(
             new("", "Inventory_Add", """{"a":1,"b":2}"""),
             new("", "Inventory_GetStock", """{"item":"pear"}"""),
@@ -103,6 +104,7 @@ public sealed class GeminiTerminateTests
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene(string.Empty);
+        filter.TerminateOnceEntered = 2; // the later call has started when the first terminates
         using var cts = new CancellationTokenSource();
         server.ThenJson(WireFormats.GeminiFunctionCalls(new("", "Inventory_Add", """{"a":1,"b":2}"""), new("", "Inventory_WaitForCancellation", "{}")));
         var kernel = GeminiKernels.Gemini(server, plugin, before: Registered(filter), configure: ReportTo(batchDone));

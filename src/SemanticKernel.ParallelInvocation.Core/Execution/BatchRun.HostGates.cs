@@ -152,7 +152,12 @@ internal sealed partial class BatchRun
         lock (_gate)
         {
             Debug.Assert(call.Phase == CallPhase.AwaitingDelivery, "A call awaiting delivery is decided only here.");
-            if (!delivered)
+            if (call.Halted && failed is null)
+            {
+                // Halted while it waited: skipped with the halt's message, whether or not the host then delivered it.
+                FinishLocked(call, ToolCallStatus.Skipped);
+            }
+            else if (!delivered)
             {
                 outcome.ErrorMessage ??= failed is null ? $"Error: the call to '{name}' was rejected before it could run." : null;
                 FinishLocked(call, failed ?? ToolCallStatus.Rejected);
@@ -160,10 +165,6 @@ internal sealed partial class BatchRun
             else if (CancelledLocked)
             {
                 FinishLocked(call, ToolCallStatus.Cancelled);
-            }
-            else if (call.Halted)
-            {
-                FinishLocked(call, ToolCallStatus.Skipped);
             }
             else
             {

@@ -112,8 +112,10 @@ public sealed class HaltTests
         Assert.Equal("after the write", report.Calls[3].Result?.ToString()?.Trim('"'));
     }
 
-    [Fact]
-    public async Task Halt_CallWaitingForApproval_SkippedWhenItsApprovalEndsEvenIfApproved()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Halt_CallWaitingForApproval_SkippedWhenItsApprovalEnds_ApprovedOrNot(bool approve)
     {
         var approval = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -134,7 +136,7 @@ public sealed class HaltTests
 
         await Task.WhenAll(asked.Task, halted.Task).WaitAsync(SafetyNet);
         Assert.False(run.IsCompleted); // the approval wait ends first
-        approval.SetResult(true);
+        approval.SetResult(approve);
         var report = await run.WaitAsync(SafetyNet);
 
         Assert.Equal(ToolCallStatus.Skipped, report.Calls[0].Status);
@@ -142,8 +144,10 @@ public sealed class HaltTests
         Assert.Equal(0, Volatile.Read(ref guardedRuns));
     }
 
-    [Fact]
-    public async Task Halt_CallWaitingForDelivery_SkippedWhenTheGateAnswers()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Halt_CallWaitingForDelivery_SkippedWhenTheGateAnswers_DeliveredOrNot(bool deliver)
     {
         var delivered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -164,7 +168,7 @@ public sealed class HaltTests
 
         await halted.Task.WaitAsync(SafetyNet);
         Assert.False(run.IsCompleted); // the delivery wait ends first
-        delivered.SetResult(true);
+        delivered.SetResult(deliver);
         var report = await run.WaitAsync(SafetyNet);
 
         Assert.Equal(ToolCallStatus.Skipped, report.Calls[0].Status);

@@ -42,6 +42,7 @@ public sealed class TerminateTests
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene("c1");
+        filter.TerminateOnceEntered = 3; // the three calls run together: all have started when c1 terminates
         if (streaming)
         {
             server.ThenSse(WireFormats.OpenAIStreamingToolCalls(Calls));
@@ -141,6 +142,7 @@ public sealed class TerminateTests
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene("c1");
+        filter.TerminateOnceEntered = 3; // the three calls run together: all have started when c1 terminates
         server.ThenJson(WireFormats.OpenAIToolCalls(
             new("c1", "Inventory_Add", """{"a":1,"b":2}"""),
             new("c2", "Inventory_GetStock", """{"item":"pear"}"""),
@@ -174,6 +176,7 @@ public sealed class TerminateTests
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene("c1");
+        filter.TerminateOnceEntered = 2; // c1 and c3 run together (c2 and c4 never reach a filter): both have started when c1 terminates
         server.ThenJson(WireFormats.OpenAIToolCalls(
             new("c1", "Inventory_Add", """{"a":1,"b":2}"""),
             new("c2", "Inventory_Missing", "{}"),
@@ -201,6 +204,7 @@ public sealed class TerminateTests
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene("c1");
+        filter.TerminateOnceEntered = 2; // c2 has started when c1 terminates (a Terminate stops only calls not yet started)
         using var cts = new CancellationTokenSource();
         server.ThenJson(WireFormats.OpenAIToolCalls(new("c1", "Inventory_Add", """{"a":1,"b":2}"""), new("c2", "Inventory_WaitForCancellation", "{}")));
         var kernel = ChatClientKernel(server, plugin, filter, batchDone);
