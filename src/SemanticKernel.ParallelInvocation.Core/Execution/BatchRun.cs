@@ -44,6 +44,8 @@ internal sealed partial class BatchRun
     private bool _completePending;
     private bool _inlineCandidate;
     private CallRun? _inlineCall;
+    private List<CallRun>? _permitQueue;
+    private bool _permitPassPending;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
@@ -399,6 +401,20 @@ internal sealed partial class BatchRun
         }
 
         call.Phase = CallPhase.Launched;
+        if (call.Limiter is not null)
+        {
+            // Calls of a concurrency group ask its limiter in the order they were released (emitted order among calls released
+            // together), one after another on one pass: launched separately, the pool would let a later call take the permit first.
+            (_permitQueue ??= []).Add(call);
+            if (!_permitPassPending)
+            {
+                _permitPassPending = true;
+                ThreadPool.UnsafeQueueUserWorkItem(static batch => batch.RunPermitPass(), this, preferLocal: false);
+            }
+
+            return;
+        }
+
         if (_inlineCandidate && _inlineCall is null)
         {
             _inlineCall = call; // started on the calling thread once the first lock section is over
@@ -406,6 +422,31 @@ internal sealed partial class BatchRun
         }
 
         call.Launch(CallRun.CallStep.Start);
+    }
+
+    /// <summary>Starts the released calls of concurrency groups in the order they were released; one pass at a time per batch.</summary>
+    private void RunPermitPass()
+    {
+        while (true)
+        {
+            CallRun[] calls;
+            lock (_gate)
+            {
+                if (_permitQueue is not { Count: > 0 } queue)
+                {
+                    _permitPassPending = false;
+                    return;
+                }
+
+                calls = [.. queue];
+                queue.Clear();
+            }
+
+            foreach (var call in calls)
+            {
+                call.StartInOrder();
+            }
+        }
     }
 
     /// <summary>Gets whether the batch is cancelled: as soon as the caller's token is, even before <see cref="OnCancelled"/> has run.</summary>

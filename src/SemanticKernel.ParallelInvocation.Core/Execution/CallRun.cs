@@ -71,6 +71,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     {
         OpenGate,
         Start,
+        StartInOrder,
         Invoke,
         Retry,
         Complete,
@@ -161,6 +162,16 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         ((IThreadPoolWorkItem)this).Execute();
     }
 
+    /// <summary>
+    /// Starts a call of a concurrency group from the batch's permit pass (<see cref="BatchRun"/>): it asks its group's limiter here, in
+    /// the order the batch released it, and its function then starts on the pool, so the next call of the pass asks without waiting.
+    /// </summary>
+    public void StartInOrder()
+    {
+        _next = CallStep.StartInOrder;
+        ((IThreadPoolWorkItem)this).Execute();
+    }
+
     void IThreadPoolWorkItem.Execute()
     {
         if (Batch.CallerContext is { } context)
@@ -193,7 +204,10 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
                 Batch.Forget(Batch.AwaitDeliveryAsync(this), this);
                 break;
             case CallStep.Start:
-                Start();
+                Start(invokeHere: true);
+                break;
+            case CallStep.StartInOrder:
+                Start(invokeHere: false);
                 break;
             case CallStep.Invoke:
                 Invoke();
@@ -212,7 +226,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         }
     }
 
-    private void Start()
+    private void Start(bool invokeHere)
     {
         if (Volatile.Read(ref _start) == Stopped)
         {
@@ -224,12 +238,12 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         }
         else
         {
-            BeginAttempt();
+            BeginAttempt(invokeHere);
         }
     }
 
-    /// <summary>Starts an attempt: its time limit starts now, then its group's permit, then the function.</summary>
-    private void BeginAttempt()
+    /// <summary>Starts an attempt: its time limit starts now, then its group's permit, then the function (here, or from the pool).</summary>
+    private void BeginAttempt(bool invokeHere = true)
     {
         var callerToken = Batch.CancellationToken;
         _attempt = Timeout is not null || callerToken.CanBeCanceled ? new Attempt(this, Timeout, callerToken) : null;
@@ -256,7 +270,14 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
             StoreLease(lease);
         }
 
-        Invoke();
+        if (invokeHere)
+        {
+            Invoke();
+        }
+        else
+        {
+            Launch(CallStep.Invoke);
+        }
     }
 
     private void Invoke()

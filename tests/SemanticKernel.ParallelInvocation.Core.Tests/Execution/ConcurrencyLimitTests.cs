@@ -51,6 +51,26 @@ public sealed class ConcurrencyLimitTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_GroupLimitOne_CallsGetTheirPermitsInEmittedOrder()
+    {
+        // Started from a pool thread, calls launched one by one would be taken from its local queue last-in first-out, so a later call
+        // could ask the limiter first; the batch asks for its group's permits in emitted order instead.
+        var options = new ParallelInvocationOptions()
+            .AddConcurrencyGroup("limit-tests-fifo", 1)
+            .Declare("api_call", FunctionEffects.Pure.InConcurrencyGroup("limit-tests-fifo"));
+        for (int round = 0; round < 50; round++)
+        {
+            var started = new System.Collections.Concurrent.ConcurrentQueue<int>();
+            var tool = AIFunctionFactory.Create((int n) => { started.Enqueue(n); return n; }, "api_call");
+            var calls = Enumerable.Range(0, 8).Select(i => Call($"c{i}", tool, new() { ["n"] = i })).ToArray();
+            var report = await Task.Run(() => new ParallelToolExecutor(options).ExecuteAsync(calls)).WaitAsync(SafetyNet);
+
+            Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
+            Assert.Equal(Enumerable.Range(0, 8), started);
+        }
+    }
+
+    [Fact]
     public async Task ExecuteAsync_IndependentReads_AllInFlightTogether()
     {
         var gauge = new Gauge();

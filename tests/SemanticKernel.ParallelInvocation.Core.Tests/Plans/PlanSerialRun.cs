@@ -108,7 +108,8 @@ public static class PlanSerialRun
     /// <summary>The keys a step (or, with an item, one call of a fan-out) is planned with: a key known only at run time stands for its whole space.</summary>
     private static (string[] Reads, string[] Writes) PlannedKeys(GenStep step, JsonElement? item)
     {
-        string Key(GenArg arg) => arg.IsReference && !(arg.Step == GenArg.Item && item is not null) ? step.Space : $"{step.Space}/{Text(arg, item)}";
+        // A {key} argument is one segment of the declared "{space}/{key}", whatever it holds: "x/p" names its own key, not one under "x".
+        string Key(GenArg arg) => arg.IsReference && !(arg.Step == GenArg.Item && item is not null) ? step.Space : $"{step.Space}/{Text(arg, item).Replace("/", "%2F", StringComparison.Ordinal)}";
         return step.Function switch
         {
             "read" => ([Key(step.Key!)], []),
