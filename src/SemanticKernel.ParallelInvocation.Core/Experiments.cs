@@ -21,6 +21,12 @@ internal static class Experiments
     /// <summary>Telemetry names (they follow OpenTelemetry's GenAI conventions, which are still in development).</summary>
     public const string Telemetry = "PSK0005";
 
+    /// <summary>Plan mode: the plan tool, its options and its Semantic Kernel registration.</summary>
+    public const string PlanMode = "PSK0006";
+
+    /// <summary>Concurrency groups backed by a <c>RateLimiter</c> of the caller's, and the Redis-backed groups built on them.</summary>
+    public const string LimiterGroups = "PSK0007";
+
     /// <summary>
     /// The address of each ID's documentation, <c>{0}</c> standing for the ID; <see langword="null"/> until the repository has a
     /// public address (then: its docs/experimental.md, with <c>#{0}</c> as the anchor).

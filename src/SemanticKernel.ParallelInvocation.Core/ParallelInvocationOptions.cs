@@ -153,6 +153,7 @@ public sealed class ParallelInvocationOptions
     /// without queueing but tells when to come back (<see cref="MetadataName.RetryAfter"/>) is asked again then; a refusal without that
     /// hint fails the call without running it. The executor never disposes the limiter.
     /// </remarks>
+    [System.Diagnostics.CodeAnalysis.Experimental(Experiments.LimiterGroups, UrlFormat = Experiments.UrlFormat)]
     public IDictionary<string, RateLimiter> ConcurrencyGroupLimiters { get; } = new Dictionary<string, RateLimiter>(StringComparer.Ordinal);
 
     /// <summary>Gets key normalisers by key prefix (e.g. <c>fs:</c> → <see cref="ResourceKeyNormalizers.FilePath"/>); the longest matching prefix wins.</summary>
@@ -164,6 +165,7 @@ public sealed class ParallelInvocationOptions
     /// value (or an element, or a property of it) is of exactly that type, the key holds the function's text for it, so that values you
     /// consider equal (e.g. <c>Money(4.00, "eur")</c> and <c>Money(4, "EUR")</c>) give one key. Use <see cref="AddKeyCanonicalizer{T}"/>.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
     public IDictionary<Type, Func<object, string>> KeyCanonicalizers { get; } = new Dictionary<Type, Func<object, string>>();
 
     /// <summary>Gets the providers asked, in order, for functions that are neither registered nor attributed.</summary>
@@ -204,6 +206,7 @@ public sealed class ParallelInvocationOptions
     /// <typeparam name="T">The argument type, matched exactly (not its subtypes).</typeparam>
     /// <param name="canonicalize">Gives one text for all values you consider equal; it must be deterministic and thread-safe, and never return null.</param>
     /// <returns>These options, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.Experimental(Experiments.EffectsExtensions, UrlFormat = Experiments.UrlFormat)]
     public ParallelInvocationOptions AddKeyCanonicalizer<T>(Func<T, string> canonicalize)
         where T : notnull
     {
@@ -228,6 +231,7 @@ public sealed class ParallelInvocationOptions
     /// <param name="name">The group name.</param>
     /// <param name="limiter">The limiter; share one instance wherever the limit must hold (create it once, not per kernel or client).</param>
     /// <returns>These options, for chaining.</returns>
+    [System.Diagnostics.CodeAnalysis.Experimental(Experiments.LimiterGroups, UrlFormat = Experiments.UrlFormat)]
     public ParallelInvocationOptions AddConcurrencyGroup(string name, RateLimiter limiter)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

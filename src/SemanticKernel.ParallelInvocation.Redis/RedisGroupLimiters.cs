@@ -23,6 +23,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// when to come back (in whole seconds) and the engine asks again then; the bucket is refilled by the clocks of the instances.
 /// </para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.LimiterGroups, UrlFormat = Experiments.UrlFormat)]
 public static class RedisGroupLimiters
 {
     /// <summary>The prefix of the Redis keys of the groups' limits.</summary>

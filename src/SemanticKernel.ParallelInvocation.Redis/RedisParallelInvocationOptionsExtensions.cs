@@ -4,6 +4,7 @@ using StackExchange.Redis;
 namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>Adds concurrency groups shared through Redis by every app instance (see <see cref="RedisGroupLimiters"/>).</summary>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.LimiterGroups, UrlFormat = Experiments.UrlFormat)]
 public static class RedisParallelInvocationOptionsExtensions
 {
     /// <summary>Adds a concurrency group of which at most <paramref name="maxConcurrency"/> calls run at once across every app instance using <paramref name="redis"/>.</summary>

@@ -119,5 +119,6 @@ public sealed class PackageTests
     [Theory]
     [InlineData("SemanticKernel.ParallelInvocation.Core")]
     [InlineData("SemanticKernel.ParallelInvocation.Mcp")]
+    [InlineData("SemanticKernel.ParallelInvocation.Redis")]
     public void Package_Packed_HasItsReadmeLicenseDeterministicSymbolsAndPassedValidation(string id) => PackageChecks.AssertPackedForNuGet(id);
 }

@@ -20,6 +20,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// </para>
 /// <para>Thread-safe: a plan tool may serve many requests at once.</para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.PlanMode, UrlFormat = Experiments.UrlFormat)]
 public static class ParallelPlanTool
 {
     /// <summary>Creates the plan tool for <see cref="ParallelFunctionInvokingChatClient"/>; its steps call the tools of the request.</summary>

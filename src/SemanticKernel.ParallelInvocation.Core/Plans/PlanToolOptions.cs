@@ -4,6 +4,7 @@ namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>Options of the plan tool (<see cref="ParallelPlanTool"/>): its name and the limits a plan must keep.</summary>
 /// <remarks>A plan that breaks a limit is rejected before any of its steps runs, with an error the model can act on. Not thread-safe for writes.</remarks>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.PlanMode, UrlFormat = Experiments.UrlFormat)]
 public sealed class PlanToolOptions
 {
     /// <summary>The default name of the plan tool.</summary>

@@ -4,6 +4,7 @@ using Microsoft.SemanticKernel;
 namespace SemanticKernel.ParallelInvocation;
 
 /// <summary>Adds the plan tool (see <see cref="ParallelPlanTool"/>) to a kernel.</summary>
+[System.Diagnostics.CodeAnalysis.Experimental(Experiments.PlanMode, UrlFormat = Experiments.UrlFormat)]
 public static class KernelPlanExtensions
 {
     /// <summary>The name of the plugin that holds the plan tool; the model sees the tool as <c>parallel-run_plan</c>.</summary>
