@@ -31,7 +31,13 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         _listener.Close();
         try
         {
-            await _loop;
+            // A safety net, not a timing claim: a handler still stuck in a request (a test that failed half-way) must fail the test
+            // with a reason instead of hanging the whole run.
+            await _loop.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException("The loopback server was disposed while a handler was still serving a request, 30 s later.", ex);
         }
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
         {

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace SemanticKernel.ParallelInvocation.Tests.Shared;
+namespace SemanticKernel.ParallelInvocation.Tests.ApiDocs;
 
 /// <summary>
 /// Checks an assembly's <see cref="ExperimentalAttribute"/> markers against docs/experimental.md, both ways: every marked public API
