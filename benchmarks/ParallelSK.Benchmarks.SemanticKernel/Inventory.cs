@@ -1,3 +1,4 @@
+using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
 using SemanticKernel.ParallelInvocation;
 
@@ -9,4 +10,13 @@ public sealed class Inventory
     [KernelFunction("lookup")]
     [ReadOnlyFunction]
     public int Lookup(int id) => id;
+
+    /// <summary>The same, completing asynchronously as a tool doing I/O would (one yield, no latency to speak of).</summary>
+    [KernelFunction("lookup_async")]
+    [ReadOnlyFunction]
+    public async Task<int> LookupAsync(int id)
+    {
+        await Task.Yield();
+        return id;
+    }
 }

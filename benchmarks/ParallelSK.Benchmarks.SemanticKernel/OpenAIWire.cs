@@ -6,7 +6,7 @@ namespace ParallelSK.Benchmarks.SemanticKernel;
 /// <summary>OpenAI chat.completions responses as the API sends them: an assistant message with tool calls, and a final text.</summary>
 internal static class OpenAIWire
 {
-    public static string ToolCalls(int count) => $$"""
+    public static string ToolCalls(int count, string function) => $$"""
         {
           "id": "chatcmpl-bench",
           "object": "chat.completion",
@@ -18,7 +18,7 @@ internal static class OpenAIWire
               "message": {
                 "role": "assistant",
                 "content": null,
-                "tool_calls": [{{string.Join(",", Enumerable.Range(0, count).Select(ToolCall))}}],
+                "tool_calls": [{{string.Join(",", Enumerable.Range(0, count).Select(i => ToolCall(i, function)))}}],
                 "refusal": null
               },
               "logprobs": null,
@@ -44,6 +44,6 @@ internal static class OpenAIWire
         }
         """;
 
-    private static string ToolCall(int i) =>
-        $$"""{ "id": "call_{{i}}", "type": "function", "function": { "name": "Inventory-lookup", "arguments": "{\"id\":{{i}}}" } }""";
+    private static string ToolCall(int i, string function) =>
+        $$"""{ "id": "call_{{i}}", "type": "function", "function": { "name": "{{function}}", "arguments": "{\"id\":{{i}}}" } }""";
 }

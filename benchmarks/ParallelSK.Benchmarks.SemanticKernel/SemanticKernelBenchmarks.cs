@@ -32,6 +32,13 @@ public class SemanticKernelBenchmarks
     [Params(1, 4, 16, 64)]
     public int N { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the function completes asynchronously (one <c>Task.Yield</c>, as any tool doing I/O) rather
+    /// than synchronously. A synchronous function lets Semantic Kernel alone finish the whole batch without ever yielding.
+    /// </summary>
+    [Params(false, true)]
+    public bool AwaitingTool { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -87,7 +94,7 @@ public class SemanticKernelBenchmarks
 
     private Kernel Build(bool withParallelSK, bool countReports)
     {
-        var transport = new HttpClientPipelineTransport(new HttpClient(new ReplayHandler(N)));
+        var transport = new HttpClientPipelineTransport(new HttpClient(new ReplayHandler(N, AwaitingTool ? "Inventory-lookup_async" : "Inventory-lookup")));
         var client = new OpenAIClient(new System.ClientModel.ApiKeyCredential("bench"), new OpenAIClientOptions { Transport = transport });
         var builder = Kernel.CreateBuilder().AddOpenAIChatCompletion("gpt-4o", client);
         builder.Plugins.AddFromType<Inventory>();
