@@ -40,7 +40,7 @@ probe() {
 # Components that can be skipped, each with the project whose restore decides and the projects that need it.
 skip=()
 if ! probe semantic-kernel "Semantic Kernel adapter" src/SemanticKernel.ParallelInvocation/SemanticKernel.ParallelInvocation.csproj; then
-  skip+=(src/SemanticKernel.ParallelInvocation/ tests/SemanticKernel.ParallelInvocation.Tests/ tests/ParallelSK.Notebooks.SemanticKernel.Tests/ tests/SemanticKernel.ParallelInvocation.Gemini.Tests/)
+  skip+=(src/SemanticKernel.ParallelInvocation/ tests/SemanticKernel.ParallelInvocation.Tests/ tests/ParallelSK.Notebooks.SemanticKernel.Tests/ tests/SemanticKernel.ParallelInvocation.Gemini.Tests/ benchmarks/ParallelSK.Benchmarks.SemanticKernel/)
 elif ! probe gemini "Gemini tests and notebook 02" tests/SemanticKernel.ParallelInvocation.Gemini.Tests/SemanticKernel.ParallelInvocation.Gemini.Tests.csproj; then
   skip+=(tests/SemanticKernel.ParallelInvocation.Gemini.Tests/)
 fi

@@ -122,31 +122,41 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
     public ParallelToolExecutor Executor { get; }
 
     /// <inheritdoc/>
-    public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
+    public Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        var path = SkPaths.Of(context);
-        if (context.FunctionCount > 1 && Key(context, path) is { } key)
+        // Not an async method: each path returns its own task, so that a delivery costs no state machine of its own here.
+        if (context is null || next is null)
         {
-            var parent = BatchFlow.Current;
-            var claim = Find(key, parent, context, next, out var batch, out var call);
-            if (claim == Claim.Claimed)
-            {
-                await batch!.DeliverAsync(call!, context, next).ConfigureAwait(false);
-                return;
-            }
-
-            if (claim == Claim.NotThisBatch && !context.Terminate
-                && CallCapture.TryCapture(context, path) is { Calls.Count: >= 2 } capture && capture.Calls[0].Index == context.FunctionSequenceIndex)
-            {
-                await StartAsync(context, next, path, capture, parent, key).ConfigureAwait(false);
-                return;
-            }
+            return Task.FromException(new ArgumentNullException(context is null ? nameof(context) : nameof(next)));
         }
 
-        // One call to deliver (or one the batch did not predict): nothing to run in parallel with, it runs as Semantic Kernel would.
-        await SingleCall.RunAsync(Executor, context, next, Diagnose(context, path)).ConfigureAwait(false);
+        try
+        {
+            var path = SkPaths.Of(context);
+            if (context.FunctionCount > 1 && Key(context, path) is { } key)
+            {
+                var parent = BatchFlow.Current;
+                var claim = Find(key, parent, context, next, out var batch, out var call);
+                if (claim == Claim.Claimed)
+                {
+                    return batch!.DeliverAsync(call!, context, next);
+                }
+
+                if (claim == Claim.NotThisBatch && !context.Terminate
+                    && CallCapture.TryCapture(context, path) is { Calls.Count: >= 2 } capture && capture.Calls[0].Index == context.FunctionSequenceIndex)
+                {
+                    return StartAsync(context, next, path, capture, parent, key);
+                }
+            }
+
+            // One call to deliver (or one the batch did not predict): nothing to run in parallel with, it runs as Semantic Kernel would.
+            return SingleCall.RunAsync(Executor, context, next, Diagnose(context, path));
+        }
+        catch (Exception ex)
+        {
+            // As from an async method: an exception thrown before the first wait ends the returned task, it is not thrown here.
+            return Task.FromException(ex);
+        }
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     /// </summary>
     public TaskCompletionSource<bool>? Arrival { get; init; }
 
+    /// <summary>The call's delivery gate for the engine (only where <see cref="Arrival"/> is set).</summary>
+    public ValueTask<bool> WaitForDeliveryAsync(System.Threading.CancellationToken cancellationToken) => new(Arrival!.Task);
+
     /// <summary>Gets or sets the context Semantic Kernel delivered the call with (batch lock).</summary>
     public AutoFunctionInvocationContext? Delivered { get; set; }
 

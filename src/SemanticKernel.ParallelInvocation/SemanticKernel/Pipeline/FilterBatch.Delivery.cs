@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,6 +17,18 @@ internal sealed partial class FilterBatch
     /// </summary>
     public async Task DeliverAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
+        if (Volatile.Read(ref _skippedUndelivered) is not null)
+        {
+            List<BatchCall>? skipped;
+            lock (_gate)
+            {
+                skipped = _skippedUndelivered;
+                _skippedUndelivered = null;
+            }
+
+            ReleaseUndelivered(skipped);
+        }
+
         call.Arrival?.TrySetResult(true);
         var outcome = await call.Outcome.Task.ConfigureAwait(false);
         int j = call.Index;

@@ -41,6 +41,7 @@ internal sealed partial class FilterBatch
     private int _answerUntil = -1;
     private bool _finished;
     private ChatHistory? _chatClientHistory;
+    private List<BatchCall>? _skippedUndelivered;
 
     public FilterBatch(
         ParallelToolExecutor executor,
@@ -75,7 +76,8 @@ internal sealed partial class FilterBatch
             bool gated = !delivered && (_mode == DeliveryMode.Concurrent || planned.Uncertain && MayWrite(planned.Function));
             var call = new BatchCall(this, planned.Index, planned.Function, planned.Arguments, planned.CallId, planned.CallContent)
             {
-                Arrival = gated ? new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously) : null,
+                // Completed outside any lock, so its continuation (the engine's, queueing the call) may run where it is completed.
+                Arrival = gated ? new TaskCompletionSource<bool>() : null,
             };
             if (delivered)
             {
@@ -178,12 +180,11 @@ internal sealed partial class FilterBatch
         for (int i = 0; i < requests.Length; i++)
         {
             var call = _batchCalls[i];
-            var arrival = call.Arrival;
             requests[i] = new ToolCallRequest(call.CallId, call.Function.Name, call.Arguments, call.Function)
             {
                 State = call,
                 Invoker = s_invoke,
-                DeliveryGate = arrival is null ? null : _ => new ValueTask<bool>(arrival.Task),
+                DeliveryGate = call.Arrival is null ? null : call.WaitForDeliveryAsync,
             };
         }
 
@@ -289,15 +290,32 @@ internal sealed partial class FilterBatch
 
         // Outside this batch's lock: the engine asks its callbacks under its own lock, and they take this one.
         _toolBatch!.Halt(call.Index, s_haltMessage, s_haltExempt);
+        List<BatchCall>? undelivered = null;
         lock (_gate)
         {
             for (int k = call.Index + 1; k < _calls.Length; k++)
             {
-                if (_calls[k] is { Started: false, Delivered: null } later)
+                if (_calls[k] is { Started: false, Delivered: null, Arrival: not null } later)
                 {
-                    later.Arrival?.TrySetResult(false);
+                    (undelivered ??= []).Add(later);
                 }
             }
+        }
+
+        ReleaseUndelivered(undelivered);
+    }
+
+    /// <summary>Tells the engine that these calls will not be delivered; outside the lock (the engine's continuation may run here).</summary>
+    private static void ReleaseUndelivered(List<BatchCall>? calls)
+    {
+        if (calls is null)
+        {
+            return;
+        }
+
+        foreach (var call in calls)
+        {
+            call.Arrival!.TrySetResult(false);
         }
     }
 
@@ -323,14 +341,17 @@ internal sealed partial class FilterBatch
         }
     }
 
-    /// <summary>Semantic Kernel delivers in emitted order: a gated call skipped over was rejected by it and will never be delivered.</summary>
+    /// <summary>
+    /// Semantic Kernel delivers in emitted order: a gated call skipped over was rejected by it and will never be delivered. Its gate is
+    /// released by the delivery that claimed past it (<see cref="DeliverAsync"/>), outside the locks.
+    /// </summary>
     private void ReleaseSkippedLocked(int j)
     {
         for (int i = _highestArrival + 1; i < j; i++)
         {
-            if (_calls[i] is { Delivered: null } skipped)
+            if (_calls[i] is { Delivered: null, Arrival: not null } skipped)
             {
-                skipped.Arrival?.TrySetResult(false);
+                (_skippedUndelivered ??= []).Add(skipped);
             }
         }
 
