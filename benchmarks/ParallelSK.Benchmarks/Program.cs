@@ -16,6 +16,7 @@ const string Usage = """
 
       comparison      BenchmarkDotNet: one batch of N zero-latency calls: Task.WhenAll floor, FunctionInvokingChatClient (concurrent,
                         serial), ParallelSK's client (ReadOnly, writes on distinct keys) and the engine alone
+                        [--svg PATH (default docs/benchmarks-overhead.svg)]
       overhead        BenchmarkDotNet: one batch of N zero-latency tools, engine vs Task.WhenAll vs a sequential loop
       planning        BenchmarkDotNet: planning batches of 10 to 10,000 calls with a realistic key mix
       makespan        harness: 8 workload shapes with simulated latencies, sequential vs naive vs engine
@@ -39,8 +40,18 @@ string[] rest = args.Skip(1).Where(a => a != "--in-process").ToArray();
 switch (command)
 {
     case "comparison":
-        BenchmarkRunner.Run<ComparisonBenchmarks>(BenchConfig.Create(inProcess), rest);
+    {
+        // --svg PATH (default docs/benchmarks-overhead.svg): the run's chart; the other options go to BenchmarkDotNet.
+        int svgAt = Array.IndexOf(rest, "--svg");
+        string svg = svgAt >= 0 && svgAt + 1 < rest.Length ? rest[svgAt + 1] : "docs/benchmarks-overhead.svg";
+        var summary = BenchmarkRunner.Run<ComparisonBenchmarks>(BenchConfig.Create(inProcess), svgAt >= 0 ? [.. rest[..svgAt], .. rest[Math.Min(rest.Length, svgAt + 2)..]] : rest);
+        if (ComparisonChart.Write(summary, svg) is { } written)
+        {
+            Console.WriteLine($"chart: {written}");
+        }
+
         return 0;
+    }
     case "overhead":
         BenchmarkRunner.Run<OverheadBenchmarks>(BenchConfig.Create(inProcess), rest);
         return 0;
