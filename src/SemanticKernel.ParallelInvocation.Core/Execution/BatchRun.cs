@@ -16,8 +16,9 @@ namespace SemanticKernel.ParallelInvocation.Execution;
 /// continuation, the delivery continuation, or the call's own work.
 /// </summary>
 /// <remarks>
-/// Work released under the lock (a call to start, a delivery gate to ask) is queued on the thread pool at once
-/// (<see cref="CallRun.Launch"/>): queueing runs no host code, so nothing waits for the lock to be released. The only host code run
+/// Work released under the lock (a call to start, a delivery gate to ask) is queued on the thread pool (<see cref="CallRun.Launch"/>):
+/// queueing runs no host code. Calls released when the batch starts or when a call finishes are queued just after that lock section
+/// (<see cref="LaunchAll"/>), so a call that ends at once does not have to wait for the lock that released it. The only host code run
 /// under the lock is <see cref="ToolCallBatch.OnCallCompleted"/> and a halt's predicates, each contained.
 /// </remarks>
 internal sealed partial class BatchRun
@@ -46,6 +47,9 @@ internal sealed partial class BatchRun
     private CallRun? _inlineCall;
     private List<CallRun>? _permitQueue;
     private bool _permitPassPending;
+    private int _deferDepth;
+    private CallRun? _launchHead;
+    private CallRun? _launchTail;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
@@ -104,61 +108,71 @@ internal sealed partial class BatchRun
 
         List<CallRun>? approvals = null;
         _inlineCandidate = Options.StartOneCallOnCallingThread && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
+        CallRun? toLaunch;
         lock (_gate)
         {
-            for (int i = 0; i < _calls.Length; i++)
+            _deferDepth++;
+            try
             {
-                var call = _calls[i];
-                var outcome = call.Outcome;
-                var predecessors = _plan.Predecessors[i];
-                call.Remaining = predecessors.Length;
-                if (predecessors.Length > 0)
+                for (int i = 0; i < _calls.Length; i++)
                 {
-                    outcome.Predecessors = Array.ConvertAll(predecessors, static d => d.Predecessor);
-                }
-
-                if (call.Effects is null)
-                {
-                    FinishLocked(call, ToolCallStatus.Rejected); // decided in Classify
-                }
-                else if (outcome.Request.ApprovedByCaller is false)
-                {
-                    outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
-                    DecideLocked(call, ToolCallStatus.Rejected);
-                }
-                else if (call.Effects.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
-                {
-                    if (Options.ApprovalHandler is null)
+                    var call = _calls[i];
+                    var outcome = call.Outcome;
+                    var predecessors = _plan.Predecessors[i];
+                    call.Remaining = predecessors.Length;
+                    if (predecessors.Length > 0)
                     {
-                        outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
+                        outcome.Predecessors = Array.ConvertAll(predecessors, static d => d.Predecessor);
+                    }
+
+                    if (call.Effects is null)
+                    {
+                        FinishLocked(call, ToolCallStatus.Rejected); // decided in Classify
+                    }
+                    else if (outcome.Request.ApprovedByCaller is false)
+                    {
+                        outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
                         DecideLocked(call, ToolCallStatus.Rejected);
                     }
-                    else
+                    else if (call.Effects.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
                     {
-                        call.AwaitingApproval = true;
-                        (approvals ??= []).Add(call);
+                        if (Options.ApprovalHandler is null)
+                        {
+                            outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
+                            DecideLocked(call, ToolCallStatus.Rejected);
+                        }
+                        else
+                        {
+                            call.AwaitingApproval = true;
+                            (approvals ??= []).Add(call);
+                        }
                     }
                 }
-            }
 
-            if (pendingHalt is not null)
-            {
-                HaltLocked(pendingHalt);
-            }
-
-            foreach (var call in _calls)
-            {
-                if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
+                if (pendingHalt is not null)
                 {
-                    ReleaseLocked(call);
+                    HaltLocked(pendingHalt);
                 }
-            }
 
-            ScheduleLocked();
-            _inlineCandidate = false;
-            CompleteIfDoneLocked();
+                foreach (var call in _calls)
+                {
+                    if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
+                    {
+                        ReleaseLocked(call);
+                    }
+                }
+
+                ScheduleLocked();
+                _inlineCandidate = false;
+                CompleteIfDoneLocked();
+            }
+            finally
+            {
+                toLaunch = TakeLaunchesLocked();
+            }
         }
 
+        LaunchAll(toLaunch);
         CompleteIfDone();
 
         if (approvals is not null)
@@ -245,14 +259,24 @@ internal sealed partial class BatchRun
     public void OnFinished(CallRun call, ToolCallStatus status)
     {
         Interlocked.Decrement(ref _running);
+        CallRun? toLaunch;
         lock (_gate)
         {
-            ReleaseSlotLocked(call);
-            FinishLocked(call, status, timed: true);
-            ScheduleLocked();
-            CompleteIfDoneLocked();
+            _deferDepth++;
+            try
+            {
+                ReleaseSlotLocked(call);
+                FinishLocked(call, status, timed: true);
+                ScheduleLocked();
+                CompleteIfDoneLocked();
+            }
+            finally
+            {
+                toLaunch = TakeLaunchesLocked();
+            }
         }
 
+        LaunchAll(toLaunch);
         CompleteIfDone();
     }
 
@@ -421,7 +445,50 @@ internal sealed partial class BatchRun
             return;
         }
 
+        if (_deferDepth > 0)
+        {
+            // Handed to the pool once the lock is released (LaunchAll): a call that ends at once then does not wait for the lock
+            // that released it, which would cost two context switches per call.
+            call.NextToLaunch = null;
+            if (_launchTail is null)
+            {
+                _launchHead = call;
+            }
+            else
+            {
+                _launchTail.NextToLaunch = call;
+            }
+
+            _launchTail = call;
+            return;
+        }
+
         call.Launch(CallRun.CallStep.Start);
+    }
+
+    /// <summary>Ends a lock section that defers launches: takes the calls it released to start, in the order they were released.</summary>
+    private CallRun? TakeLaunchesLocked()
+    {
+        if (--_deferDepth > 0)
+        {
+            return null; // a nested section: the outermost one launches them
+        }
+
+        var head = _launchHead;
+        _launchHead = _launchTail = null;
+        return head;
+    }
+
+    /// <summary>Hands the calls taken by <see cref="TakeLaunchesLocked"/> to the thread pool, outside the lock.</summary>
+    private static void LaunchAll(CallRun? call)
+    {
+        while (call is not null)
+        {
+            var next = call.NextToLaunch;
+            call.NextToLaunch = null;
+            call.Launch(CallRun.CallStep.Start);
+            call = next;
+        }
     }
 
     /// <summary>Starts the released calls of concurrency groups in the order they were released; one pass at a time per batch.</summary>

@@ -25,6 +25,12 @@ internal sealed class ExecutionPlan
         }
     }
 
+    private ExecutionPlan(Dependency[][] predecessors, Dependency[][] successors)
+    {
+        Predecessors = predecessors;
+        Successors = successors;
+    }
+
     public int Count => Predecessors.Length;
 
     /// <summary>For each call, the calls it waits for.</summary>
@@ -35,9 +41,28 @@ internal sealed class ExecutionPlan
 
     public int EdgeCount { get; }
 
+    /// <summary>A plan without edges: every call may run at once.</summary>
+    public static ExecutionPlan Unordered(int count)
+    {
+        var none = new Dependency[count][];
+        System.Array.Fill(none, []);
+        return new ExecutionPlan(none, none);
+    }
+
     /// <summary>The length of the longest chain of calls, weighting each call by <paramref name="weight"/>.</summary>
     public double CriticalPath(System.Func<int, double> weight)
     {
+        if (EdgeCount == 0)
+        {
+            double longest = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                longest = System.Math.Max(longest, weight(i));
+            }
+
+            return longest;
+        }
+
         var finish = new double[Count];
         double best = 0;
         for (int i = 0; i < Count; i++)
