@@ -50,6 +50,9 @@ internal sealed partial class BatchRun
     private int _deferDepth;
     private CallRun? _launchHead;
     private CallRun? _launchTail;
+    private CallRun[]? _ready;
+    private int _readyNext;
+    private int _helperPending;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
@@ -107,7 +110,9 @@ internal sealed partial class BatchRun
         var pendingHalt = _batch.Attach(this);
 
         List<CallRun>? approvals = null;
-        _inlineCandidate = Options.StartOneCallOnCallingThread && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
+        bool callingThreadUsable = SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
+        bool runReadyHere = Options.RunReadyCallsOnCallingThread && callingThreadUsable;
+        _inlineCandidate = !runReadyHere && Options.StartOneCallOnCallingThread && callingThreadUsable;
         CallRun? toLaunch;
         lock (_gate)
         {
@@ -172,7 +177,11 @@ internal sealed partial class BatchRun
             }
         }
 
-        LaunchAll(toLaunch);
+        if (!runReadyHere)
+        {
+            LaunchAll(toLaunch);
+        }
+
         CompleteIfDone();
 
         if (approvals is not null)
@@ -186,6 +195,10 @@ internal sealed partial class BatchRun
         if (_inlineCall is { } inline)
         {
             inline.RunOnCallingThread();
+        }
+        else if (runReadyHere && toLaunch is not null)
+        {
+            RunReadyHere(toLaunch);
         }
 
         using (CancellationToken.CanBeCanceled ? CancellationToken.UnsafeRegister(static s => ((BatchRun)s!).OnCancelled(), this) : default)
@@ -477,6 +490,60 @@ internal sealed partial class BatchRun
         var head = _launchHead;
         _launchHead = _launchTail = null;
         return head;
+    }
+
+    /// <summary>
+    /// Runs the calls ready at the start on this thread (<see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>), one after
+    /// another; before starting one while others still wait, it makes sure a helper is queued to take over if this thread is held up.
+    /// </summary>
+    private void RunReadyHere(CallRun first)
+    {
+        if (first.NextToLaunch is null)
+        {
+            first.RunOnCallingThread(); // nothing waits behind it
+            return;
+        }
+
+        int count = 0;
+        for (var call = first; call is not null; call = call.NextToLaunch)
+        {
+            count++;
+        }
+
+        var ready = new CallRun[count];
+        var next = first;
+        for (int i = 0; i < count; i++)
+        {
+            ready[i] = next!;
+            next = next!.NextToLaunch;
+            ready[i].NextToLaunch = null;
+        }
+
+        _ready = ready;
+        RunReady();
+    }
+
+    /// <summary>Takes the next waiting ready call and runs it here, until none waits; see <see cref="RunReadyHere"/>.</summary>
+    private void RunReady()
+    {
+        var ready = _ready!;
+        int i;
+        while ((i = Interlocked.Increment(ref _readyNext) - 1) < ready.Length)
+        {
+            if (i + 1 < ready.Length && Interlocked.CompareExchange(ref _helperPending, 1, 0) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    static batch =>
+                    {
+                        Volatile.Write(ref batch._helperPending, 0);
+                        batch.RunReady();
+                    },
+                    this,
+                    preferLocal: false);
+            }
+
+            ready[i].RunOnCallingThread();
+        }
     }
 
     /// <summary>Hands the calls taken by <see cref="TakeLaunchesLocked"/> to the thread pool, outside the lock.</summary>

@@ -158,7 +158,10 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         return true;
     }
 
-    /// <summary>Starts the call here, on the thread that called the batch (<see cref="ParallelInvocationOptions.StartOneCallOnCallingThread"/>).</summary>
+    /// <summary>
+    /// Starts the call here, on the thread that called the batch (<see cref="ParallelInvocationOptions.StartOneCallOnCallingThread"/>,
+    /// <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>) or on a helper taking over from it.
+    /// </summary>
     public void RunOnCallingThread()
     {
         _next = CallStep.Start;
