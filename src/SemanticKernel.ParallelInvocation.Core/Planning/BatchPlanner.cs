@@ -256,13 +256,13 @@ internal static class BatchPlanner
         HashSet<int>? dominatedReaders = target.ReadersBelow;
 
         // Walk up from the target's parent: each ancestor loses what this write now dominates and gains this write.
-        var ancestorWriters = new List<int>();
+        List<int>? ancestorWriters = null;
         for (int i = segments.Length - 1; i >= 0; i--)
         {
             Node ancestor = path[i];
             if (path[i + 1] != target && path[i + 1].Writer >= 0)
             {
-                ancestorWriters.Add(path[i + 1].Writer);
+                (ancestorWriters ??= []).Add(path[i + 1].Writer);
             }
 
             var frontier = ancestor.Frontier ??= [];
@@ -271,9 +271,9 @@ internal static class BatchPlanner
                 frontier.ExceptWith(dominatedWriters);
             }
 
-            foreach (int w in ancestorWriters)
+            for (int w = 0; ancestorWriters is not null && w < ancestorWriters.Count; w++)
             {
-                frontier.Remove(w);
+                frontier.Remove(ancestorWriters[w]);
             }
 
             if (ancestor.Writer >= 0)
