@@ -49,11 +49,12 @@ internal sealed class ToolTurn
     public static ToolTurn Read(IList<ChatMessage> messages)
     {
         HashSet<string>? answered = null;
-        foreach (var message in messages)
+        for (int m = 0; m < messages.Count; m++)
         {
-            foreach (var content in message.Contents)
+            var contents = messages[m].Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
-                if (content is FunctionResultContent result)
+                if (contents[c] is FunctionResultContent result)
                 {
                     (answered ??= new(StringComparer.Ordinal)).Add(result.CallId);
                 }
@@ -61,11 +62,12 @@ internal sealed class ToolTurn
         }
 
         var calls = new List<FunctionCallContent>();
-        foreach (var message in messages)
+        for (int m = 0; m < messages.Count; m++)
         {
-            foreach (var content in message.Contents)
+            var contents = messages[m].Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
-                if (content is not FunctionCallContent { InformationalOnly: false } call)
+                if (contents[c] is not FunctionCallContent { InformationalOnly: false } call)
                 {
                     continue;
                 }

@@ -210,7 +210,7 @@ internal sealed partial class BatchRun
         var report = new BatchReport(
             _outcomes,
             Elapsed(),
-            TimeSpan.FromTicks((long)_plan.CriticalPath(i => _outcomes[i].RunTime.Ticks)),
+            TimeSpan.FromTicks((long)_plan.CriticalPath(_outcomes, static (outcomes, i) => outcomes[i].RunTime.Ticks)),
             Volatile.Read(ref _maxRunning),
             _plan.EdgeCount,
             _batch.Diagnostics.Count == 0 ? [] : [.. _batch.Diagnostics],

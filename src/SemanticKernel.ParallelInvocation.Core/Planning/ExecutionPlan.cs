@@ -49,15 +49,15 @@ internal sealed class ExecutionPlan
         return new ExecutionPlan(none, none);
     }
 
-    /// <summary>The length of the longest chain of calls, weighting each call by <paramref name="weight"/>.</summary>
-    public double CriticalPath(System.Func<int, double> weight)
+    /// <summary>The length of the longest chain of calls, weighting each call by <paramref name="weight"/> (given <paramref name="state"/>; no closure).</summary>
+    public double CriticalPath<TState>(TState state, System.Func<TState, int, double> weight)
     {
         if (EdgeCount == 0)
         {
             double longest = 0;
             for (int i = 0; i < Count; i++)
             {
-                longest = System.Math.Max(longest, weight(i));
+                longest = System.Math.Max(longest, weight(state, i));
             }
 
             return longest;
@@ -73,7 +73,7 @@ internal sealed class ExecutionPlan
                 start = System.Math.Max(start, finish[d.Predecessor]);
             }
 
-            finish[i] = start + weight(i);
+            finish[i] = start + weight(state, i);
             best = System.Math.Max(best, finish[i]);
         }
 
