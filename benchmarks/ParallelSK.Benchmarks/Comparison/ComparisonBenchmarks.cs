@@ -10,6 +10,8 @@ namespace ParallelSK.Benchmarks.Comparison;
 /// One batch of <see cref="N"/> zero-latency calls, side by side: the <c>Task.WhenAll</c> floor, Microsoft's
 /// <c>FunctionInvokingChatClient</c> (concurrent and serial) and ParallelSK's client through one whole request (model turn with the
 /// calls, tool message, final answer), and the ParallelSK engine alone. Every way invokes the same <c>AIFunctionFactory</c> tool.
+/// The "ready calls on the calling thread" rows set <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>, which,
+/// like <c>FunctionInvokingChatClient</c>'s concurrent mode, starts calls on the calling thread instead of the thread pool.
 /// </summary>
 public class ComparisonBenchmarks
 {

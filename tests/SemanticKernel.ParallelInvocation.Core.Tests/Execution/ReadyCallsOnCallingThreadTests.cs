@@ -9,7 +9,8 @@ namespace SemanticKernel.ParallelInvocation.Tests.Execution;
 /// <summary>
 /// <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>: the calling thread (without a
 /// <see cref="SynchronizationContext"/>) runs the ready calls one after another, and a tool that blocks it does not hold up the others:
-/// a helper on the pool takes over the waiting calls, and a blocked helper hands over to the next.
+/// a helper on the pool takes over the waiting calls, and a blocked helper hands over to the next. (A caller with a
+/// <see cref="SynchronizationContext"/> is never used: see <see cref="CallingThreadTests"/>.)
 /// </summary>
 public sealed class ReadyCallsOnCallingThreadTests
 {
@@ -61,43 +62,4 @@ public sealed class ReadyCallsOnCallingThreadTests
         Assert.True(((System.Text.Json.JsonElement)report.Calls[0].Result!).GetBoolean());
         Assert.True(((System.Text.Json.JsonElement)report.Calls[1].Result!).GetBoolean());
     }
-
-    [Fact]
-    public async Task ExecuteAsync_CallerHasASynchronizationContext_NoCallRunsOnItsThreadOrContext()
-    {
-        var context = new RecordingContext();
-        int callerThread = -1;
-        bool inside = false;
-        int ranInsideTheCall = 0;
-        var tool = Fn("f", _ =>
-        {
-            if (Volatile.Read(ref inside) && Environment.CurrentManagedThreadId == callerThread)
-            {
-                Interlocked.Increment(ref ranInsideTheCall);
-            }
-
-            return Task.FromResult<object?>(SynchronizationContext.Current is RecordingContext);
-        });
-        var report = await Task.Run(() =>
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-            try
-            {
-                callerThread = Environment.CurrentManagedThreadId;
-                Volatile.Write(ref inside, true);
-                var run = new ParallelToolExecutor(Options(here: true)).ExecuteAsync([Call("1", tool), Call("2", tool)]);
-                Volatile.Write(ref inside, false);
-                return run;
-            }
-            finally
-            {
-                SynchronizationContext.SetSynchronizationContext(null);
-            }
-        }).WaitAsync(SafetyNet);
-
-        Assert.All(report.Calls, c => Assert.False(((System.Text.Json.JsonElement)c.Result!).GetBoolean()));
-        Assert.Equal(0, ranInsideTheCall);
-    }
-
-    private sealed class RecordingContext : SynchronizationContext;
 }
