@@ -113,68 +113,76 @@ internal sealed partial class BatchRun
         bool callingThreadUsable = SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
         bool runReadyHere = Options.RunReadyCallsOnCallingThread && callingThreadUsable;
         _inlineCandidate = !runReadyHere && Options.StartOneCallOnCallingThread && callingThreadUsable;
-        CallRun? toLaunch;
-        lock (_gate)
+        CallRun? toLaunch = null;
+        try
         {
-            _deferDepth++;
-            try
+            lock (_gate)
             {
-                for (int i = 0; i < _calls.Length; i++)
+                _deferDepth++;
+                try
                 {
-                    var call = _calls[i];
-                    var outcome = call.Outcome;
-                    var predecessors = _plan.Predecessors[i];
-                    call.Remaining = predecessors.Length;
-                    if (predecessors.Length > 0)
+                    for (int i = 0; i < _calls.Length; i++)
                     {
-                        outcome.Predecessors = Array.ConvertAll(predecessors, static d => d.Predecessor);
-                    }
-
-                    if (call.Effects is null)
-                    {
-                        FinishLocked(call, ToolCallStatus.Rejected); // decided in Classify
-                    }
-                    else if (outcome.Request.ApprovedByCaller is false)
-                    {
-                        outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
-                        DecideLocked(call, ToolCallStatus.Rejected);
-                    }
-                    else if (call.Effects.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
-                    {
-                        if (Options.ApprovalHandler is null)
+                        var call = _calls[i];
+                        var outcome = call.Outcome;
+                        var predecessors = _plan.Predecessors[i];
+                        call.Remaining = predecessors.Length;
+                        if (predecessors.Length > 0)
                         {
-                            outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
+                            outcome.Predecessors = Array.ConvertAll(predecessors, static d => d.Predecessor);
+                        }
+
+                        if (call.Effects is null)
+                        {
+                            FinishLocked(call, ToolCallStatus.Rejected); // decided in Classify
+                        }
+                        else if (outcome.Request.ApprovedByCaller is false)
+                        {
+                            outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
                             DecideLocked(call, ToolCallStatus.Rejected);
                         }
-                        else
+                        else if (call.Effects.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
                         {
-                            call.AwaitingApproval = true;
-                            (approvals ??= []).Add(call);
+                            if (Options.ApprovalHandler is null)
+                            {
+                                outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
+                                DecideLocked(call, ToolCallStatus.Rejected);
+                            }
+                            else
+                            {
+                                call.AwaitingApproval = true;
+                                (approvals ??= []).Add(call);
+                            }
                         }
                     }
-                }
 
-                if (pendingHalt is not null)
-                {
-                    HaltLocked(pendingHalt);
-                }
-
-                foreach (var call in _calls)
-                {
-                    if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
+                    if (pendingHalt is not null)
                     {
-                        ReleaseLocked(call);
+                        HaltLocked(pendingHalt);
                     }
-                }
 
-                ScheduleLocked();
-                _inlineCandidate = false;
-                CompleteIfDoneLocked();
+                    foreach (var call in _calls)
+                    {
+                        if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
+                        {
+                            ReleaseLocked(call);
+                        }
+                    }
+
+                    ScheduleLocked();
+                    _inlineCandidate = false;
+                    CompleteIfDoneLocked();
+                }
+                finally
+                {
+                    toLaunch = TakeLaunchesLocked();
+                }
             }
-            finally
-            {
-                toLaunch = TakeLaunchesLocked();
-            }
+        }
+        catch
+        {
+            LaunchAll(toLaunch); // as before a fault in the section: the calls it released still start
+            throw;
         }
 
         if (!runReadyHere)
@@ -272,24 +280,30 @@ internal sealed partial class BatchRun
     public void OnFinished(CallRun call, ToolCallStatus status)
     {
         Interlocked.Decrement(ref _running);
-        CallRun? toLaunch;
-        lock (_gate)
+        CallRun? toLaunch = null;
+        try
         {
-            _deferDepth++;
-            try
+            lock (_gate)
             {
-                ReleaseSlotLocked(call);
-                FinishLocked(call, status, timed: true);
-                ScheduleLocked();
-                CompleteIfDoneLocked();
-            }
-            finally
-            {
-                toLaunch = TakeLaunchesLocked();
+                _deferDepth++;
+                try
+                {
+                    ReleaseSlotLocked(call);
+                    FinishLocked(call, status, timed: true);
+                    ScheduleLocked();
+                    CompleteIfDoneLocked();
+                }
+                finally
+                {
+                    toLaunch = TakeLaunchesLocked();
+                }
             }
         }
+        finally
+        {
+            LaunchAll(toLaunch); // even after a fault in the section: the calls it released must still start
+        }
 
-        LaunchAll(toLaunch);
         CompleteIfDone();
     }
 
