@@ -128,6 +128,31 @@ public sealed class ParallelInvocationOptions
     /// <value>The default value is <see langword="false"/>: every call starts on the thread pool and <c>ExecuteAsync</c> returns at once.</value>
     public bool StartOneCallOnCallingThread { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the thread that called
+    /// <see cref="ParallelToolExecutor.ExecuteAsync(ToolCallBatch, System.Threading.CancellationToken)"/> runs the calls ready when a
+    /// batch starts, one after another, instead of handing each to the thread pool, when that thread has no
+    /// <see cref="SynchronizationContext"/> (each call still runs in its own copy of the caller's execution context). It takes
+    /// precedence over <see cref="StartOneCallOnCallingThread"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Tools that finish at once (or soon await) then cost no thread hop at all, as with <c>FunctionInvokingChatClient</c>'s concurrent
+    /// mode, which invokes every call on the calling thread. Unlike that mode, a tool that blocks synchronously still does not
+    /// serialise the batch: before the calling thread starts a call while others are still waiting their turn, it makes sure one
+    /// thread-pool helper is queued, which takes over the waiting calls (and queues the next helper the same way) if the calling
+    /// thread is held up. Calls released later, when their predecessors finish, start on the thread pool as usual.
+    /// </para>
+    /// <para>
+    /// The price: until the calls it took have returned or first awaited, <c>ExecuteAsync</c> does not return, so a tool that blocks
+    /// synchronously blocks the caller of the batch (never the batch's other calls). Callers with a
+    /// <see cref="SynchronizationContext"/> (UI threads, classic ASP.NET) or a non-default <see cref="System.Threading.Tasks.TaskScheduler"/>
+    /// are never used.
+    /// </para>
+    /// </remarks>
+    /// <value>The default value is <see langword="false"/>: every call starts on the thread pool and <c>ExecuteAsync</c> returns at once.</value>
+    public bool RunReadyCallsOnCallingThread { get; set; }
+
     /// <summary>Gets declarations registered by function name; they win over attributes and providers. Use it for functions you don't own.</summary>
     public IDictionary<string, FunctionEffects> Functions { get; } = new Dictionary<string, FunctionEffects>(StringComparer.Ordinal);
 

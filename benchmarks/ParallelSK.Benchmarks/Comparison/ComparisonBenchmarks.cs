@@ -10,6 +10,8 @@ namespace ParallelSK.Benchmarks.Comparison;
 /// One batch of <see cref="N"/> zero-latency calls, side by side: the <c>Task.WhenAll</c> floor, Microsoft's
 /// <c>FunctionInvokingChatClient</c> (concurrent and serial) and ParallelSK's client through one whole request (model turn with the
 /// calls, tool message, final answer), and the ParallelSK engine alone. Every way invokes the same <c>AIFunctionFactory</c> tool.
+/// The "ready calls on the calling thread" rows set <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>, which,
+/// like <c>FunctionInvokingChatClient</c>'s concurrent mode, starts calls on the calling thread instead of the thread pool.
 /// </summary>
 public class ComparisonBenchmarks
 {
@@ -22,8 +24,11 @@ public class ComparisonBenchmarks
     private IChatClient _ficcSerial = null!;
     private IChatClient _parallelReadOnly = null!;
     private IChatClient _parallelDistinctWrites = null!;
+    private IChatClient _parallelReadOnlyHere = null!;
+    private IChatClient _parallelDistinctWritesHere = null!;
     private ParallelToolExecutor _engine = null!;
     private ParallelToolExecutor _engineInline = null!;
+    private ParallelToolExecutor _engineHere = null!;
 
     [Params(1, 4, 16, 64)]
     public int N { get; set; }
@@ -46,6 +51,9 @@ public class ComparisonBenchmarks
         _ficcSerial = new FunctionInvokingChatClient(model) { AllowConcurrentInvocation = false };
         _parallelReadOnly = model.AsParallelFunctionInvoking(o => o.Declare("lookup", FunctionEffects.ReadOnly));
         _parallelDistinctWrites = model.AsParallelFunctionInvoking(o => o.Declare("lookup", FunctionEffects.Writing("items/{id}")));
+        _parallelReadOnlyHere = model.AsParallelFunctionInvoking(o => { o.RunReadyCallsOnCallingThread = true; o.Declare("lookup", FunctionEffects.ReadOnly); });
+        _parallelDistinctWritesHere = model.AsParallelFunctionInvoking(o => { o.RunReadyCallsOnCallingThread = true; o.Declare("lookup", FunctionEffects.Writing("items/{id}")); });
+        _engineHere = new ParallelToolExecutor(new ParallelInvocationOptions { RunReadyCallsOnCallingThread = true }.Declare("lookup", FunctionEffects.ReadOnly));
         _engine = new ParallelToolExecutor(new ParallelInvocationOptions().Declare("lookup", FunctionEffects.ReadOnly));
         _engineInline = new ParallelToolExecutor(new ParallelInvocationOptions { StartOneCallOnCallingThread = true }.Declare("lookup", FunctionEffects.ReadOnly));
     }
@@ -73,6 +81,15 @@ public class ComparisonBenchmarks
 
     [Benchmark(Description = "ParallelSK client, writes on distinct keys")]
     public async Task<int> ParallelDistinctWrites() => (await _parallelDistinctWrites.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
+
+    [Benchmark(Description = "ParallelSK client, ReadOnly, ready calls on the calling thread")]
+    public async Task<int> ParallelReadOnlyHere() => (await _parallelReadOnlyHere.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
+
+    [Benchmark(Description = "ParallelSK client, writes on distinct keys, ready calls on the calling thread")]
+    public async Task<int> ParallelDistinctWritesHere() => (await _parallelDistinctWritesHere.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
+
+    [Benchmark(Description = "ParallelSK engine alone, ReadOnly, ready calls on the calling thread")]
+    public async Task<int> EngineHere() => (await _engineHere.ExecuteAsync(_requests)).Calls.Count;
 
     [Benchmark(Description = "ParallelSK engine alone, ReadOnly")]
     public async Task<int> Engine() => (await _engine.ExecuteAsync(_requests)).Calls.Count;

@@ -106,7 +106,7 @@ internal sealed class ToolLoop
         }
 
         List<FunctionCallContent>? gated = null;
-        for (int i = 0; _owner.Options.ApprovalHandler is null && i < turn.Calls.Count; i++)
+        for (int i = 0; AnyToolRequiresApproval && i < turn.Calls.Count; i++)
         {
             if (RequiresApproval(turn.Calls[i].Name))
             {
@@ -131,7 +131,10 @@ internal sealed class ToolLoop
     public bool HoldsForApproval(ChatResponseUpdate update, int iteration) =>
         iteration < _owner.MaximumIterationsPerRequest
         && HasCall(update.Contents)
-        && (_anyToolRequiresApproval ??= _owner.Options.ApprovalHandler is null && _tools.Keys.Any(RequiresApproval));
+        && AnyToolRequiresApproval;
+
+    /// <summary>Gets whether a turn may go back to the caller as approval requests: no handler is set and a tool requires approval.</summary>
+    private bool AnyToolRequiresApproval => _anyToolRequiresApproval ??= _owner.Options.ApprovalHandler is null && _tools.Keys.Any(RequiresApproval);
 
     /// <summary>Runs <see cref="AnsweredTurn"/>: approved calls and refused ones together, as one batch.</summary>
     public Task<TurnResult> RunAnsweredAsync(CancellationToken cancellationToken)
@@ -157,7 +160,7 @@ internal sealed class ToolLoop
             ChatClientLog.FunctionRequestedTermination(_owner.Logger, terminatedBy);
         }
 
-        return new TurnResult(turn.ToToolMessage(report), report, terminatedBy is not null);
+        return new TurnResult(turn.ToToolMessage(report, _streaming), report, terminatedBy is not null);
     }
 
     public void NextIteration(string? conversationId)

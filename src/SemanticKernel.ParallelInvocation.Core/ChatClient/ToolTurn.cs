@@ -49,11 +49,12 @@ internal sealed class ToolTurn
     public static ToolTurn Read(IList<ChatMessage> messages)
     {
         HashSet<string>? answered = null;
-        foreach (var message in messages)
+        for (int m = 0; m < messages.Count; m++)
         {
-            foreach (var content in message.Contents)
+            var contents = messages[m].Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
-                if (content is FunctionResultContent result)
+                if (contents[c] is FunctionResultContent result)
                 {
                     (answered ??= new(StringComparer.Ordinal)).Add(result.CallId);
                 }
@@ -61,11 +62,12 @@ internal sealed class ToolTurn
         }
 
         var calls = new List<FunctionCallContent>();
-        foreach (var message in messages)
+        for (int m = 0; m < messages.Count; m++)
         {
-            foreach (var content in message.Contents)
+            var contents = messages[m].Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
-                if (content is not FunctionCallContent { InformationalOnly: false } call)
+                if (contents[c] is not FunctionCallContent { InformationalOnly: false } call)
                 {
                     continue;
                 }
@@ -138,8 +140,11 @@ internal sealed class ToolTurn
         return batch;
     }
 
-    /// <summary>Builds the one tool message answering every call of the batch, in emitted order, and marks the calls as answered.</summary>
-    public ChatMessage ToToolMessage(BatchReport report)
+    /// <summary>
+    /// Builds the one tool message answering every call of the batch, in emitted order, and marks the calls as answered. A streamed
+    /// message gets an id (its updates carry it); a non-streamed one has none, as with <see cref="FunctionInvokingChatClient"/>.
+    /// </summary>
+    public ChatMessage ToToolMessage(BatchReport report, bool streaming)
     {
         foreach (var call in Calls)
         {
@@ -148,7 +153,7 @@ internal sealed class ToolTurn
 
         if (_plans is not null)
         {
-            return new ChatMessage(ChatRole.Tool, _plans.ToResultContents(report)) { MessageId = Guid.NewGuid().ToString("N") };
+            return new ChatMessage(ChatRole.Tool, _plans.ToResultContents(report)) { MessageId = streaming ? Guid.NewGuid().ToString("N") : null };
         }
 
         var outcomes = report.Calls;
@@ -158,7 +163,7 @@ internal sealed class ToolTurn
             contents.Add(outcomes[i].ToResultContent());
         }
 
-        return new ChatMessage(ChatRole.Tool, contents) { MessageId = Guid.NewGuid().ToString("N") };
+        return new ChatMessage(ChatRole.Tool, contents) { MessageId = streaming ? Guid.NewGuid().ToString("N") : null };
     }
 
     /// <summary>Finds the first call of the batch that set <see cref="FunctionInvocationContext.Terminate"/> (which ends the loop after the batch) and returns its name.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace SemanticKernel.ParallelInvocation.Effects;
 
@@ -9,6 +10,8 @@ internal sealed class ResolvedEffects
     private readonly KeyTemplate[] _reads;
     private readonly KeyTemplate[] _writes;
     private readonly IReadOnlyDictionary<string, ArgumentShape> _shapes;
+    private readonly bool _constant;
+    private ConstantKeys? _constantKeys;
 
     public ResolvedEffects(FunctionEffects declaration, EffectsSource source, KeyTemplate[] reads, KeyTemplate[] writes, IReadOnlyDictionary<string, ArgumentShape>? shapes = null)
     {
@@ -17,6 +20,7 @@ internal sealed class ResolvedEffects
         _reads = reads;
         _writes = writes;
         _shapes = shapes ?? new Dictionary<string, ArgumentShape>();
+        _constant = IsConstant(reads) && IsConstant(writes);
     }
 
     public FunctionEffects Declaration { get; }
@@ -28,10 +32,40 @@ internal sealed class ResolvedEffects
 
     /// <summary>Binds the templates to a call's arguments.</summary>
     /// <exception cref="KeyBindingException">An argument named by a template cannot be bound to its parameter's type, or is nested too deeply.</exception>
+    /// <remarks>
+    /// Templates without placeholders (<see cref="FunctionEffects.ReadOnly"/>, a fixed key) bind to the same keys for every call: they
+    /// are expanded once per normaliser and the same arrays are returned, which nobody changes.
+    /// </remarks>
     public (ResourceKey[] Reads, ResourceKey[] Writes) Bind(IReadOnlyDictionary<string, object?> arguments, KeyNormalizer normalizer)
     {
+        if (_constant)
+        {
+            if (Volatile.Read(ref _constantKeys) is { } cached && ReferenceEquals(cached.Normalizer, normalizer))
+            {
+                return (cached.Reads, cached.Writes);
+            }
+
+            var none = new KeyArguments(arguments, _shapes, ValuesOverride);
+            var keys = new ConstantKeys(normalizer, Expand(_reads, none, normalizer), Expand(_writes, none, normalizer));
+            Volatile.Write(ref _constantKeys, keys); // a benign race: every thread computes the same keys
+            return (keys.Reads, keys.Writes);
+        }
+
         var values = new KeyArguments(arguments, _shapes, ValuesOverride);
         return (Expand(_reads, values, normalizer), Expand(_writes, values, normalizer));
+    }
+
+    private static bool IsConstant(KeyTemplate[] templates)
+    {
+        foreach (var t in templates)
+        {
+            if (t.ArgumentNames.Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ResourceKey[] Expand(KeyTemplate[] templates, KeyArguments arguments, KeyNormalizer normalizer)
@@ -47,6 +81,11 @@ internal sealed class ResolvedEffects
             t.Expand(arguments, expanded);
         }
 
+        if (expanded.Count == 1)
+        {
+            return [normalizer.Normalize(expanded[0])]; // one key: nothing to deduplicate
+        }
+
         var keys = new HashSet<ResourceKey>();
         foreach (var parts in expanded)
         {
@@ -55,4 +94,6 @@ internal sealed class ResolvedEffects
 
         return [.. keys];
     }
+
+    private sealed record ConstantKeys(KeyNormalizer Normalizer, ResourceKey[] Reads, ResourceKey[] Writes);
 }

@@ -16,8 +16,9 @@ namespace SemanticKernel.ParallelInvocation.Execution;
 /// continuation, the delivery continuation, or the call's own work.
 /// </summary>
 /// <remarks>
-/// Work released under the lock (a call to start, a delivery gate to ask) is queued on the thread pool at once
-/// (<see cref="CallRun.Launch"/>): queueing runs no host code, so nothing waits for the lock to be released. The only host code run
+/// Work released under the lock (a call to start, a delivery gate to ask) is queued on the thread pool (<see cref="CallRun.Launch"/>):
+/// queueing runs no host code. Calls released when the batch starts or when a call finishes are queued just after that lock section
+/// (<see cref="LaunchAll"/>), so a call that ends at once does not have to wait for the lock that released it. The only host code run
 /// under the lock is <see cref="ToolCallBatch.OnCallCompleted"/> and a halt's predicates, each contained.
 /// </remarks>
 internal sealed partial class BatchRun
@@ -46,6 +47,12 @@ internal sealed partial class BatchRun
     private CallRun? _inlineCall;
     private List<CallRun>? _permitQueue;
     private bool _permitPassPending;
+    private int _deferDepth;
+    private CallRun? _launchHead;
+    private CallRun? _launchTail;
+    private CallRun[]? _ready;
+    private int _readyNext;
+    private int _helperPending;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
@@ -103,60 +110,84 @@ internal sealed partial class BatchRun
         var pendingHalt = _batch.Attach(this);
 
         List<CallRun>? approvals = null;
-        _inlineCandidate = Options.StartOneCallOnCallingThread && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
-        lock (_gate)
+        bool callingThreadUsable = SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
+        bool runReadyHere = Options.RunReadyCallsOnCallingThread && callingThreadUsable;
+        _inlineCandidate = !runReadyHere && Options.StartOneCallOnCallingThread && callingThreadUsable;
+        CallRun? toLaunch = null;
+        try
         {
-            for (int i = 0; i < _calls.Length; i++)
+            lock (_gate)
             {
-                var call = _calls[i];
-                var outcome = call.Outcome;
-                var predecessors = _plan.Predecessors[i];
-                call.Remaining = predecessors.Length;
-                if (predecessors.Length > 0)
+                _deferDepth++;
+                try
                 {
-                    outcome.Predecessors = Array.ConvertAll(predecessors, static d => d.Predecessor);
-                }
-
-                if (call.Effects is null)
-                {
-                    FinishLocked(call, ToolCallStatus.Rejected); // decided in Classify
-                }
-                else if (outcome.Request.ApprovedByCaller is false)
-                {
-                    outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
-                    DecideLocked(call, ToolCallStatus.Rejected);
-                }
-                else if (call.Effects.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
-                {
-                    if (Options.ApprovalHandler is null)
+                    for (int i = 0; i < _calls.Length; i++)
                     {
-                        outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
-                        DecideLocked(call, ToolCallStatus.Rejected);
+                        var call = _calls[i];
+                        var outcome = call.Outcome;
+                        var predecessors = _plan.Predecessors[i];
+                        call.Remaining = predecessors.Length;
+                        if (predecessors.Length > 0)
+                        {
+                            outcome.Predecessors = Array.ConvertAll(predecessors, static d => d.Predecessor);
+                        }
+
+                        if (call.Effects is null)
+                        {
+                            FinishLocked(call, ToolCallStatus.Rejected); // decided in Classify
+                        }
+                        else if (outcome.Request.ApprovedByCaller is false)
+                        {
+                            outcome.ErrorMessage = NotApprovedMessage(outcome.Name, outcome.Request.ApprovalReason);
+                            DecideLocked(call, ToolCallStatus.Rejected);
+                        }
+                        else if (call.Effects.Declaration.RequiresApproval && outcome.Request.ApprovedByCaller is null)
+                        {
+                            if (Options.ApprovalHandler is null)
+                            {
+                                outcome.ErrorMessage = $"Error: the call to '{outcome.Name}' requires approval, and no approver is configured; it did not run.";
+                                DecideLocked(call, ToolCallStatus.Rejected);
+                            }
+                            else
+                            {
+                                call.AwaitingApproval = true;
+                                (approvals ??= []).Add(call);
+                            }
+                        }
                     }
-                    else
+
+                    if (pendingHalt is not null)
                     {
-                        call.AwaitingApproval = true;
-                        (approvals ??= []).Add(call);
+                        HaltLocked(pendingHalt);
                     }
+
+                    foreach (var call in _calls)
+                    {
+                        if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
+                        {
+                            ReleaseLocked(call);
+                        }
+                    }
+
+                    ScheduleLocked();
+                    _inlineCandidate = false;
+                    CompleteIfDoneLocked();
                 }
-            }
-
-            if (pendingHalt is not null)
-            {
-                HaltLocked(pendingHalt);
-            }
-
-            foreach (var call in _calls)
-            {
-                if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
+                finally
                 {
-                    ReleaseLocked(call);
+                    toLaunch = TakeLaunchesLocked();
                 }
             }
+        }
+        catch
+        {
+            LaunchAll(toLaunch); // as before a fault in the section: the calls it released still start
+            throw;
+        }
 
-            ScheduleLocked();
-            _inlineCandidate = false;
-            CompleteIfDoneLocked();
+        if (!runReadyHere)
+        {
+            LaunchAll(toLaunch);
         }
 
         CompleteIfDone();
@@ -173,6 +204,10 @@ internal sealed partial class BatchRun
         {
             inline.RunOnCallingThread();
         }
+        else if (runReadyHere && toLaunch is not null)
+        {
+            RunReadyHere(toLaunch);
+        }
 
         using (CancellationToken.CanBeCanceled ? CancellationToken.UnsafeRegister(static s => ((BatchRun)s!).OnCancelled(), this) : default)
         {
@@ -183,7 +218,7 @@ internal sealed partial class BatchRun
         var report = new BatchReport(
             _outcomes,
             Elapsed(),
-            TimeSpan.FromTicks((long)_plan.CriticalPath(i => _outcomes[i].RunTime.Ticks)),
+            TimeSpan.FromTicks((long)_plan.CriticalPath(_outcomes, static (outcomes, i) => outcomes[i].RunTime.Ticks)),
             Volatile.Read(ref _maxRunning),
             _plan.EdgeCount,
             _batch.Diagnostics.Count == 0 ? [] : [.. _batch.Diagnostics],
@@ -245,12 +280,28 @@ internal sealed partial class BatchRun
     public void OnFinished(CallRun call, ToolCallStatus status)
     {
         Interlocked.Decrement(ref _running);
-        lock (_gate)
+        CallRun? toLaunch = null;
+        try
         {
-            ReleaseSlotLocked(call);
-            FinishLocked(call, status, timed: true);
-            ScheduleLocked();
-            CompleteIfDoneLocked();
+            lock (_gate)
+            {
+                _deferDepth++;
+                try
+                {
+                    ReleaseSlotLocked(call);
+                    FinishLocked(call, status, timed: true);
+                    ScheduleLocked();
+                    CompleteIfDoneLocked();
+                }
+                finally
+                {
+                    toLaunch = TakeLaunchesLocked();
+                }
+            }
+        }
+        finally
+        {
+            LaunchAll(toLaunch); // even after a fault in the section: the calls it released must still start
         }
 
         CompleteIfDone();
@@ -418,6 +469,24 @@ internal sealed partial class BatchRun
         if (_inlineCandidate && _inlineCall is null)
         {
             _inlineCall = call; // started on the calling thread once the first lock section is over
+            return;
+        }
+
+        if (_deferDepth > 0)
+        {
+            // Handed to the pool once the lock is released (LaunchAll): a call that ends at once then does not wait for the lock
+            // that released it, which would cost two context switches per call.
+            call.NextToLaunch = null;
+            if (_launchTail is null)
+            {
+                _launchHead = call;
+            }
+            else
+            {
+                _launchTail.NextToLaunch = call;
+            }
+
+            _launchTail = call;
             return;
         }
 

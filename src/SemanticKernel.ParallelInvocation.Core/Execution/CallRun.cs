@@ -123,6 +123,9 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     /// <summary>Gets or sets a value indicating whether the call ended skipped by a halt: it does not make later calls skipped.</summary>
     public bool SkippedByHalt { get; set; }
 
+    /// <summary>Gets or sets the next call released in the same lock section, to be handed to the pool once the lock is released.</summary>
+    public CallRun? NextToLaunch { get; set; }
+
     /// <summary>Queues the call's next step on the thread pool. Safe under the batch's lock: no host code runs here.</summary>
     public void Launch(CallStep step)
     {
@@ -155,7 +158,10 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         return true;
     }
 
-    /// <summary>Starts the call here, on the thread that called the batch (<see cref="ParallelInvocationOptions.StartOneCallOnCallingThread"/>).</summary>
+    /// <summary>
+    /// Starts the call here, on the thread that called the batch (<see cref="ParallelInvocationOptions.StartOneCallOnCallingThread"/>,
+    /// <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>) or on a helper taking over from it.
+    /// </summary>
     public void RunOnCallingThread()
     {
         _next = CallStep.Start;

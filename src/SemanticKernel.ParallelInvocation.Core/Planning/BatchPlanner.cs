@@ -29,6 +29,11 @@ internal static class BatchPlanner
     public static ExecutionPlan Plan(IReadOnlyList<PlanInput> calls)
     {
         ArgumentNullException.ThrowIfNull(calls);
+        if (OnlyReads(calls))
+        {
+            return ExecutionPlan.Unordered(calls.Count); // reads never conflict with reads: no edges, no trie
+        }
+
         var all = Pass(calls, declaredOnly: false);
         bool anyUndeclared = false, anyDeclared = false;
         foreach (var call in calls)
@@ -64,6 +69,20 @@ internal static class BatchPlanner
         }
 
         return new ExecutionPlan(all);
+    }
+
+    /// <summary>Whether no call writes and none needs another's output: then nothing is ordered.</summary>
+    private static bool OnlyReads(IReadOnlyList<PlanInput> calls)
+    {
+        for (int c = 0; c < calls.Count; c++)
+        {
+            if (calls[c].Writes.Length > 0 || calls[c].DataDependencies is { Length: > 0 })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>One pass over the batch's keys; with <paramref name="declaredOnly"/>, undeclared calls take no part.</summary>
@@ -237,13 +256,13 @@ internal static class BatchPlanner
         HashSet<int>? dominatedReaders = target.ReadersBelow;
 
         // Walk up from the target's parent: each ancestor loses what this write now dominates and gains this write.
-        var ancestorWriters = new List<int>();
+        List<int>? ancestorWriters = null;
         for (int i = segments.Length - 1; i >= 0; i--)
         {
             Node ancestor = path[i];
             if (path[i + 1] != target && path[i + 1].Writer >= 0)
             {
-                ancestorWriters.Add(path[i + 1].Writer);
+                (ancestorWriters ??= []).Add(path[i + 1].Writer);
             }
 
             var frontier = ancestor.Frontier ??= [];
@@ -252,9 +271,9 @@ internal static class BatchPlanner
                 frontier.ExceptWith(dominatedWriters);
             }
 
-            foreach (int w in ancestorWriters)
+            for (int w = 0; ancestorWriters is not null && w < ancestorWriters.Count; w++)
             {
-                frontier.Remove(w);
+                frontier.Remove(ancestorWriters[w]);
             }
 
             if (ancestor.Writer >= 0)

@@ -25,6 +25,12 @@ internal sealed class ExecutionPlan
         }
     }
 
+    private ExecutionPlan(Dependency[][] predecessors, Dependency[][] successors)
+    {
+        Predecessors = predecessors;
+        Successors = successors;
+    }
+
     public int Count => Predecessors.Length;
 
     /// <summary>For each call, the calls it waits for.</summary>
@@ -35,9 +41,28 @@ internal sealed class ExecutionPlan
 
     public int EdgeCount { get; }
 
-    /// <summary>The length of the longest chain of calls, weighting each call by <paramref name="weight"/>.</summary>
-    public double CriticalPath(System.Func<int, double> weight)
+    /// <summary>A plan without edges: every call may run at once.</summary>
+    public static ExecutionPlan Unordered(int count)
     {
+        var none = new Dependency[count][];
+        System.Array.Fill(none, []);
+        return new ExecutionPlan(none, none);
+    }
+
+    /// <summary>The length of the longest chain of calls, weighting each call by <paramref name="weight"/> (given <paramref name="state"/>; no closure).</summary>
+    public double CriticalPath<TState>(TState state, System.Func<TState, int, double> weight)
+    {
+        if (EdgeCount == 0)
+        {
+            double longest = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                longest = System.Math.Max(longest, weight(state, i));
+            }
+
+            return longest;
+        }
+
         var finish = new double[Count];
         double best = 0;
         for (int i = 0; i < Count; i++)
@@ -48,7 +73,7 @@ internal sealed class ExecutionPlan
                 start = System.Math.Max(start, finish[d.Predecessor]);
             }
 
-            finish[i] = start + weight(i);
+            finish[i] = start + weight(state, i);
             best = System.Math.Max(best, finish[i]);
         }
 

@@ -13,8 +13,8 @@ public sealed class CallingThreadTests
 {
     private static readonly AsyncLocal<string?> Ambient = new();
 
-    private static ParallelInvocationOptions Options(bool inline) =>
-        new ParallelInvocationOptions { StartOneCallOnCallingThread = inline }.Declare("f", FunctionEffects.Pure).Declare("releaser", FunctionEffects.Pure);
+    private static ParallelInvocationOptions Options(bool inline, bool allReady = false) =>
+        new ParallelInvocationOptions { StartOneCallOnCallingThread = inline, RunReadyCallsOnCallingThread = allReady }.Declare("f", FunctionEffects.Pure).Declare("releaser", FunctionEffects.Pure);
 
     [Theory]
     [InlineData(true)]
@@ -57,15 +57,18 @@ public sealed class CallingThreadTests
         Assert.All(report.Calls, c => Assert.Equal(ToolCallStatus.Succeeded, c.Status));
     }
 
-    [Fact]
-    public async Task ExecuteAsync_CallerHasASynchronizationContext_NoCallRunsOnItsThreadOrContext()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExecuteAsync_CallerHasASynchronizationContext_NoCallRunsOnItsThreadOrContext(bool allReady)
     {
+        // allReady: ParallelInvocationOptions.RunReadyCallsOnCallingThread instead of StartOneCallOnCallingThread.
         var context = new RecordingContext();
         int callerThread = -1;
         bool inside = false, ranInsideTheCall = false;
         var tool = Fn("f", _ =>
         {
-            ranInsideTheCall = Volatile.Read(ref inside) && Environment.CurrentManagedThreadId == callerThread;
+            ranInsideTheCall |= Volatile.Read(ref inside) && Environment.CurrentManagedThreadId == callerThread;
             return Task.FromResult<object?>(SynchronizationContext.Current is RecordingContext);
         });
         var report = await Task.Run(() =>
@@ -75,7 +78,7 @@ public sealed class CallingThreadTests
             {
                 callerThread = Environment.CurrentManagedThreadId;
                 Volatile.Write(ref inside, true);
-                var run = new ParallelToolExecutor(Options(inline: true)).ExecuteAsync([Call("1", tool)]);
+                var run = new ParallelToolExecutor(Options(inline: !allReady, allReady)).ExecuteAsync([Call("1", tool), Call("2", tool)]);
                 Volatile.Write(ref inside, false);
                 return run;
             }
@@ -85,7 +88,7 @@ public sealed class CallingThreadTests
             }
         }).WaitAsync(SafetyNet);
 
-        Assert.False(((System.Text.Json.JsonElement)report.Calls[0].Result!).GetBoolean());
+        Assert.All(report.Calls, c => Assert.False(((System.Text.Json.JsonElement)c.Result!).GetBoolean()));
         Assert.False(ranInsideTheCall);
     }
 
