@@ -115,25 +115,10 @@ public sealed class ParallelInvocationOptions
     }
 
     /// <summary>
-    /// Gets or sets a value indicating whether one of the calls ready when a batch starts runs on the thread that called
-    /// <see cref="ParallelToolExecutor.ExecuteAsync(ToolCallBatch, System.Threading.CancellationToken)"/> instead of the thread pool,
-    /// when that thread has no <see cref="SynchronizationContext"/> (it still runs in its own copy of the caller's execution context).
-    /// </summary>
-    /// <remarks>
-    /// The other ready calls are handed to the thread pool first, so they never wait for it. It saves one thread hop per batch, which
-    /// is most of the engine's cost for one or a few tools that take microseconds. The price: until that call's function returns or
-    /// first awaits, <c>ExecuteAsync</c> does not return, so a tool that blocks synchronously blocks the caller of the batch (never the
-    /// batch's other calls). Callers with a <see cref="SynchronizationContext"/> (UI threads, classic ASP.NET) are never used.
-    /// </remarks>
-    /// <value>The default value is <see langword="false"/>: every call starts on the thread pool and <c>ExecuteAsync</c> returns at once.</value>
-    public bool StartOneCallOnCallingThread { get; set; }
-
-    /// <summary>
     /// Gets or sets a value indicating whether the thread that called
     /// <see cref="ParallelToolExecutor.ExecuteAsync(ToolCallBatch, System.Threading.CancellationToken)"/> runs the calls ready when a
     /// batch starts, one after another, instead of handing each to the thread pool, when that thread has no
-    /// <see cref="SynchronizationContext"/> (each call still runs in its own copy of the caller's execution context). It takes
-    /// precedence over <see cref="StartOneCallOnCallingThread"/>.
+    /// <see cref="SynchronizationContext"/> (each call still runs in its own copy of the caller's execution context).
     /// </summary>
     /// <remarks>
     /// <para>

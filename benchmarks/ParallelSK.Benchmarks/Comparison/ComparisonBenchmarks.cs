@@ -27,7 +27,6 @@ public class ComparisonBenchmarks
     private IChatClient _parallelReadOnlyHere = null!;
     private IChatClient _parallelDistinctWritesHere = null!;
     private ParallelToolExecutor _engine = null!;
-    private ParallelToolExecutor _engineInline = null!;
     private ParallelToolExecutor _engineHere = null!;
 
     [Params(1, 4, 16, 64)]
@@ -55,7 +54,6 @@ public class ComparisonBenchmarks
         _parallelDistinctWritesHere = model.AsParallelFunctionInvoking(o => { o.RunReadyCallsOnCallingThread = true; o.Declare("lookup", FunctionEffects.Writing("items/{id}")); });
         _engineHere = new ParallelToolExecutor(new ParallelInvocationOptions { RunReadyCallsOnCallingThread = true }.Declare("lookup", FunctionEffects.ReadOnly));
         _engine = new ParallelToolExecutor(new ParallelInvocationOptions().Declare("lookup", FunctionEffects.ReadOnly));
-        _engineInline = new ParallelToolExecutor(new ParallelInvocationOptions { StartOneCallOnCallingThread = true }.Declare("lookup", FunctionEffects.ReadOnly));
     }
 
     [Benchmark(Baseline = true, Description = "Task.WhenAll floor")]
@@ -93,9 +91,6 @@ public class ComparisonBenchmarks
 
     [Benchmark(Description = "ParallelSK engine alone, ReadOnly")]
     public async Task<int> Engine() => (await _engine.ExecuteAsync(_requests)).Calls.Count;
-
-    [Benchmark(Description = "ParallelSK engine alone, ReadOnly, one call on the calling thread")]
-    public async Task<int> EngineInline() => (await _engineInline.ExecuteAsync(_requests)).Calls.Count;
 
     private static Task<int> Lookup(int id) => Task.FromResult(id);
 }

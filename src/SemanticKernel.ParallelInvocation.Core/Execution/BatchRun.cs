@@ -43,8 +43,6 @@ internal sealed partial class BatchRun
     private int _abandonedPending = 1; // the batch holds one until its report is made, so the count reaches 0 only after that
     private bool _cancelled;
     private bool _completePending;
-    private bool _inlineCandidate;
-    private CallRun? _inlineCall;
     private List<CallRun>? _permitQueue;
     private bool _permitPassPending;
     private int _deferDepth;
@@ -110,9 +108,7 @@ internal sealed partial class BatchRun
         var pendingHalt = _batch.Attach(this);
 
         List<CallRun>? approvals = null;
-        bool callingThreadUsable = SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
-        bool runReadyHere = Options.RunReadyCallsOnCallingThread && callingThreadUsable;
-        _inlineCandidate = !runReadyHere && Options.StartOneCallOnCallingThread && callingThreadUsable;
+        bool runReadyHere = Options.RunReadyCallsOnCallingThread && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
         CallRun? toLaunch = null;
         try
         {
@@ -170,7 +166,6 @@ internal sealed partial class BatchRun
                     }
 
                     ScheduleLocked();
-                    _inlineCandidate = false;
                     CompleteIfDoneLocked();
                 }
                 finally
@@ -200,11 +195,7 @@ internal sealed partial class BatchRun
             }
         }
 
-        if (_inlineCall is { } inline)
-        {
-            inline.RunOnCallingThread();
-        }
-        else if (runReadyHere && toLaunch is not null)
+        if (runReadyHere && toLaunch is not null)
         {
             RunReadyHere(toLaunch);
         }
@@ -463,12 +454,6 @@ internal sealed partial class BatchRun
                 ThreadPool.UnsafeQueueUserWorkItem(static batch => batch.RunPermitPass(), this, preferLocal: false);
             }
 
-            return;
-        }
-
-        if (_inlineCandidate && _inlineCall is null)
-        {
-            _inlineCall = call; // started on the calling thread once the first lock section is over
             return;
         }
 

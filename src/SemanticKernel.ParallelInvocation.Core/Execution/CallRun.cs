@@ -159,8 +159,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Starts the call here, on the thread that called the batch (<see cref="ParallelInvocationOptions.StartOneCallOnCallingThread"/>,
-    /// <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>) or on a helper taking over from it.
+    /// Starts the call here, on the thread that called the batch (<see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>) or on a helper taking over from it.
     /// </summary>
     public void RunOnCallingThread()
     {

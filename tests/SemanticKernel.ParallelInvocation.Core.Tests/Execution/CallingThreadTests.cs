@@ -6,15 +6,15 @@ using static SemanticKernel.ParallelInvocation.Tests.Execution.ExecutorTestKit;
 namespace SemanticKernel.ParallelInvocation.Tests.Execution;
 
 /// <summary>
-/// <see cref="ParallelInvocationOptions.StartOneCallOnCallingThread"/>: one ready call starts on the calling thread, without a
-/// <see cref="SynchronizationContext"/> only, in its own copy of the execution context, after the other calls went to the pool.
+/// <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>: ready calls start on the calling thread, without a
+/// <see cref="SynchronizationContext"/> only, in their own copy of the execution context, and a blocked caller never holds up the others.
 /// </summary>
 public sealed class CallingThreadTests
 {
     private static readonly AsyncLocal<string?> Ambient = new();
 
-    private static ParallelInvocationOptions Options(bool inline, bool allReady = false) =>
-        new ParallelInvocationOptions { StartOneCallOnCallingThread = inline, RunReadyCallsOnCallingThread = allReady }.Declare("f", FunctionEffects.Pure).Declare("releaser", FunctionEffects.Pure);
+    private static ParallelInvocationOptions Options(bool inline) =>
+        new ParallelInvocationOptions { RunReadyCallsOnCallingThread = inline }.Declare("f", FunctionEffects.Pure).Declare("releaser", FunctionEffects.Pure);
 
     [Theory]
     [InlineData(true)]
@@ -60,9 +60,8 @@ public sealed class CallingThreadTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ExecuteAsync_CallerHasASynchronizationContext_NoCallRunsOnItsThreadOrContext(bool allReady)
+    public async Task ExecuteAsync_CallerHasASynchronizationContext_NoCallRunsOnItsThreadOrContext(bool inline)
     {
-        // allReady: ParallelInvocationOptions.RunReadyCallsOnCallingThread instead of StartOneCallOnCallingThread.
         var context = new RecordingContext();
         int callerThread = -1;
         bool inside = false, ranInsideTheCall = false;
@@ -78,7 +77,7 @@ public sealed class CallingThreadTests
             {
                 callerThread = Environment.CurrentManagedThreadId;
                 Volatile.Write(ref inside, true);
-                var run = new ParallelToolExecutor(Options(inline: !allReady, allReady)).ExecuteAsync([Call("1", tool), Call("2", tool)]);
+                var run = new ParallelToolExecutor(Options(inline)).ExecuteAsync([Call("1", tool), Call("2", tool)]);
                 Volatile.Write(ref inside, false);
                 return run;
             }
