@@ -135,8 +135,13 @@ public sealed class ParallelInvocationOptions
     /// are never used.
     /// </para>
     /// </remarks>
-    /// <value>The default value is <see langword="false"/>: every call starts on the thread pool and <c>ExecuteAsync</c> returns at once.</value>
-    public bool RunReadyCallsOnCallingThread { get; set; }
+    /// <value>
+    /// The default value is <see langword="null"/>: the host decides. <see cref="ParallelFunctionInvokingChatClient"/>, which awaits each
+    /// batch at once, runs the ready calls on its calling thread (as <c>FunctionInvokingChatClient</c> does); the Semantic Kernel adapter
+    /// and <see cref="ParallelToolExecutor"/> used directly start every call on the thread pool, and <c>ExecuteAsync</c> returns at
+    /// once. <see langword="true"/> or <see langword="false"/> decides for every host.
+    /// </value>
+    public bool? RunReadyCallsOnCallingThread { get; set; }
 
     /// <summary>Gets declarations registered by function name; they win over attributes and providers. Use it for functions you don't own.</summary>
     public IDictionary<string, FunctionEffects> Functions { get; } = new Dictionary<string, FunctionEffects>(StringComparer.Ordinal);

@@ -10,8 +10,9 @@ namespace ParallelSK.Benchmarks.Comparison;
 /// One batch of <see cref="N"/> zero-latency calls, side by side: the <c>Task.WhenAll</c> floor, Microsoft's
 /// <c>FunctionInvokingChatClient</c> (concurrent and serial) and ParallelSK's client through one whole request (model turn with the
 /// calls, tool message, final answer), and the ParallelSK engine alone. Every way invokes the same <c>AIFunctionFactory</c> tool.
-/// The "ready calls on the calling thread" rows set <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>, which,
-/// like <c>FunctionInvokingChatClient</c>'s concurrent mode, starts calls on the calling thread instead of the thread pool.
+/// <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/> decides where ready calls start: left unset, the client runs
+/// them on the calling thread (as <c>FunctionInvokingChatClient</c>'s concurrent mode does) and the engine used directly on the pool;
+/// the "every call on the pool" client rows and the "ready calls on the calling thread" engine row set it.
 /// </summary>
 public class ComparisonBenchmarks
 {
@@ -24,8 +25,8 @@ public class ComparisonBenchmarks
     private IChatClient _ficcSerial = null!;
     private IChatClient _parallelReadOnly = null!;
     private IChatClient _parallelDistinctWrites = null!;
-    private IChatClient _parallelReadOnlyHere = null!;
-    private IChatClient _parallelDistinctWritesHere = null!;
+    private IChatClient _parallelReadOnlyPool = null!;
+    private IChatClient _parallelDistinctWritesPool = null!;
     private ParallelToolExecutor _engine = null!;
     private ParallelToolExecutor _engineHere = null!;
 
@@ -50,8 +51,8 @@ public class ComparisonBenchmarks
         _ficcSerial = new FunctionInvokingChatClient(model) { AllowConcurrentInvocation = false };
         _parallelReadOnly = model.AsParallelFunctionInvoking(o => o.Declare("lookup", FunctionEffects.ReadOnly));
         _parallelDistinctWrites = model.AsParallelFunctionInvoking(o => o.Declare("lookup", FunctionEffects.Writing("items/{id}")));
-        _parallelReadOnlyHere = model.AsParallelFunctionInvoking(o => { o.RunReadyCallsOnCallingThread = true; o.Declare("lookup", FunctionEffects.ReadOnly); });
-        _parallelDistinctWritesHere = model.AsParallelFunctionInvoking(o => { o.RunReadyCallsOnCallingThread = true; o.Declare("lookup", FunctionEffects.Writing("items/{id}")); });
+        _parallelReadOnlyPool = model.AsParallelFunctionInvoking(o => { o.RunReadyCallsOnCallingThread = false; o.Declare("lookup", FunctionEffects.ReadOnly); });
+        _parallelDistinctWritesPool = model.AsParallelFunctionInvoking(o => { o.RunReadyCallsOnCallingThread = false; o.Declare("lookup", FunctionEffects.Writing("items/{id}")); });
         _engineHere = new ParallelToolExecutor(new ParallelInvocationOptions { RunReadyCallsOnCallingThread = true }.Declare("lookup", FunctionEffects.ReadOnly));
         _engine = new ParallelToolExecutor(new ParallelInvocationOptions().Declare("lookup", FunctionEffects.ReadOnly));
     }
@@ -80,11 +81,11 @@ public class ComparisonBenchmarks
     [Benchmark(Description = "ParallelSK client, writes on distinct keys")]
     public async Task<int> ParallelDistinctWrites() => (await _parallelDistinctWrites.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
 
-    [Benchmark(Description = "ParallelSK client, ReadOnly, ready calls on the calling thread")]
-    public async Task<int> ParallelReadOnlyHere() => (await _parallelReadOnlyHere.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
+    [Benchmark(Description = "ParallelSK client, ReadOnly, every call on the pool")]
+    public async Task<int> ParallelReadOnlyPool() => (await _parallelReadOnlyPool.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
 
-    [Benchmark(Description = "ParallelSK client, writes on distinct keys, ready calls on the calling thread")]
-    public async Task<int> ParallelDistinctWritesHere() => (await _parallelDistinctWritesHere.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
+    [Benchmark(Description = "ParallelSK client, writes on distinct keys, every call on the pool")]
+    public async Task<int> ParallelDistinctWritesPool() => (await _parallelDistinctWritesPool.GetResponseAsync(_prompt, _chatOptions)).Messages.Count;
 
     [Benchmark(Description = "ParallelSK engine alone, ReadOnly, ready calls on the calling thread")]
     public async Task<int> EngineHere() => (await _engineHere.ExecuteAsync(_requests)).Calls.Count;

@@ -131,7 +131,7 @@ internal sealed class ToolTurn
             };
         }
 
-        var batch = new ToolCallBatch(Plans.TurnPlans.Expand(requests, tools, executor, out _plans)) { IncludeDetailedErrors = scope.IncludeDetailedErrors };
+        var batch = new ToolCallBatch(Plans.TurnPlans.Expand(requests, tools, executor, out _plans)) { IncludeDetailedErrors = scope.IncludeDetailedErrors, HostAwaitsAtOnce = true };
         foreach (string diagnostic in diagnostics)
         {
             batch.Diagnostics.Add(diagnostic);

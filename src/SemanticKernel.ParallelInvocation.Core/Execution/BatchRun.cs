@@ -108,7 +108,7 @@ internal sealed partial class BatchRun
         var pendingHalt = _batch.Attach(this);
 
         List<CallRun>? approvals = null;
-        bool runReadyHere = Options.RunReadyCallsOnCallingThread && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
+        bool runReadyHere = (Options.RunReadyCallsOnCallingThread ?? _batch.HostAwaitsAtOnce) && SynchronizationContext.Current is null && TaskScheduler.Current == TaskScheduler.Default;
         CallRun? toLaunch = null;
         try
         {

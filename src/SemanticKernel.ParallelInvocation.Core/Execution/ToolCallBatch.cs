@@ -41,6 +41,13 @@ public sealed class ToolCallBatch
     internal bool? IncludeDetailedErrors { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether the host awaits the batch at once, so that running its ready calls on the calling thread costs
+    /// it nothing (the <c>IChatClient</c> middleware): what <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/> left
+    /// unset means for this batch.
+    /// </summary>
+    internal bool HostAwaitsAtOnce { get; init; }
+
+    /// <summary>
     /// Stops the run of this batch from starting more calls (Semantic Kernel's <c>Terminate</c>): every call whose function has not started
     /// and whose outcome is not decided yet ends <see cref="ToolCallStatus.Skipped"/> with <paramref name="message"/>'s text and
     /// <see cref="ToolCallOutcome.SkippedBecauseOf"/> = <paramref name="causeIndex"/>, except the calls <paramref name="exempt"/> accepts
