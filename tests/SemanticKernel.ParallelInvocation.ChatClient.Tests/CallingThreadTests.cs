@@ -22,8 +22,17 @@ public sealed class CallingThreadTests
     public async Task GetResponseAsync_FirstToolBlocksUntilTheSecondRuns_BothRunAndTheFirstRanOnTheCallerOnlyByDefaultOrWhenAsked(bool? option, bool expectedOnCaller)
     {
         using var gate = new ManualResetEventSlim();
-        int callerThread = -1, blockerThread = -2;
-        var blocker = AIFunctionFactory.Create(() => { blockerThread = Environment.CurrentManagedThreadId; Assert.True(gate.Wait(SafetyNet)); return "unblocked"; }, "blocker");
+        int callerThread = -1;
+        bool inside = false, ranInsideTheCall = false;
+        var blocker = AIFunctionFactory.Create(
+            () =>
+            {
+                // On the caller's thread while GetResponseAsync has not returned yet: run by the call itself, not by the pool later.
+                ranInsideTheCall = Volatile.Read(ref inside) && Environment.CurrentManagedThreadId == callerThread;
+                Assert.True(gate.Wait(SafetyNet));
+                return "unblocked";
+            },
+            "blocker");
         var releaser = AIFunctionFactory.Create(() => { gate.Set(); return "released"; }, "releaser");
         var model = new ScriptedChatClient()
             .Then(Turn.Calls(Turn.Call("1", "blocker"), Turn.Call("2", "releaser")))
@@ -37,11 +46,14 @@ public sealed class CallingThreadTests
         var response = await Task.Run(() =>
         {
             callerThread = Environment.CurrentManagedThreadId; // a pool thread: no SynchronizationContext
-            return client.GetResponseAsync("go", new ChatOptions { Tools = [blocker, releaser] });
+            Volatile.Write(ref inside, true);
+            var pending = client.GetResponseAsync("go", new ChatOptions { Tools = [blocker, releaser] });
+            Volatile.Write(ref inside, false);
+            return pending;
         }).WaitAsync(SafetyNet);
 
         var results = response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => r.Result?.ToString()).ToList();
         Assert.Equal(["unblocked", "released"], results);
-        Assert.Equal(expectedOnCaller, blockerThread == callerThread);
+        Assert.Equal(expectedOnCaller, ranInsideTheCall);
     }
 }
