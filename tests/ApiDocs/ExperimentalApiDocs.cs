@@ -30,7 +30,7 @@ internal static partial class ExperimentalApiDocs
             {
                 problems.Add($"{name} is marked {id}, which docs/experimental.md has no row for");
             }
-            else if (!Names(apis).Select(n => n.Split('(')[0]).Any(n => Names(n, name) || (member is Type type && type.GetMember(n.Split('.')[^1]).Length > 0 && (!n.Contains('.', StringComparison.Ordinal) || n.StartsWith(type.Name + ".", StringComparison.Ordinal)))))
+            else if (!Names(apis).Select(n => n.Split('(')[0]).Any(n => Mentions(n, name, member)))
             {
                 problems.Add($"{name} is marked {id}, but the row of {id} does not name it");
             }
@@ -60,12 +60,26 @@ internal static partial class ExperimentalApiDocs
         return problems;
     }
 
-    /// <summary>Whether a name in the docs names the API: the same (<c>Type.Member</c> or a lone member name), or a member of a marked type.</summary>
-    private static bool Names(string documented, string api) =>
-        documented == api
-        || documented == api.Split('.')[^1]
-        || (api.Contains('.', StringComparison.Ordinal) && documented.EndsWith("." + api.Split('.')[^1], StringComparison.Ordinal) && documented.StartsWith(api.Split('.')[0] + ".", StringComparison.Ordinal))
-        || documented.StartsWith(api + ".", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether a name in the docs names the API: the same (<c>Type.Member</c> or a lone member name), a member of a marked type, or,
+    /// for a marked type, one of its own members (an extension class is named by its methods).
+    /// </summary>
+    private static bool Mentions(string documented, string api, MemberInfo member)
+    {
+        string last = api.Split('.')[^1];
+        if (documented == api || documented == last || documented.StartsWith(api + ".", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (member is Type type)
+        {
+            return type.GetMember(documented.Split('.')[^1]).Length > 0
+                && (!documented.Contains('.', StringComparison.Ordinal) || documented.StartsWith(type.Name + ".", StringComparison.Ordinal));
+        }
+
+        return documented.EndsWith("." + last, StringComparison.Ordinal) && documented.StartsWith(api.Split('.')[0] + ".", StringComparison.Ordinal);
+    }
 
     private static IEnumerable<(string Name, string Id, MemberInfo Member)> Marked(Assembly assembly)
     {

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Net;
 using System.Text;
 using BenchmarkDotNet.Reports;
+using static ParallelSK.Benchmarks.Common.Svg;
 
 namespace ParallelSK.Benchmarks.Comparison;
 
@@ -38,15 +39,10 @@ internal static class ComparisonChart
         var methods = rows.Select(r => r.Method).Distinct().ToList();
         var sizes = rows.Select(r => r.N).Distinct().Order().ToList();
         int width = (2 * PanelWidth) + Gap + 20, height = Top + PanelHeight + Bottom + (14 * ((methods.Count + 1) / 2));
-        var svg = new StringBuilder();
-        svg.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">\n"));
-        svg.Append(F($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n"));
-        svg.Append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">One batch of N zero-latency calls: cost per call, by method (one BenchmarkDotNet run)</text>\n");
+        var svg = Begin(width, height, "One batch of N zero-latency calls: cost per call, by method (one BenchmarkDotNet run)", 10);
         for (int m = 0; m < methods.Count; m++)
         {
-            double x = 10 + ((m % 2) * 480);
-            double y = 32 + ((m / 2) * 14);
-            svg.Append(F($"<rect x=\"{x}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"{Colors[m % Colors.Length]}\"/><text x=\"{x + 14}\" y=\"{y + 9}\">{WebUtility.HtmlEncode(methods[m])}</text>\n"));
+            Legend(svg, 10 + ((m % 2) * 480), 32 + ((m / 2) * 14), Colors[m % Colors.Length], methods[m], size: 10);
         }
 
         int top = Top + (14 * ((methods.Count - 1) / 2));
@@ -95,6 +91,4 @@ internal static class ComparisonChart
         double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         return new[] { 1, 2, 2.5, 5, 10 }.Select(f => f * magnitude).First(s => s >= raw);
     }
-
-    private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Net;
-using System.Text;
 using ParallelSK.Benchmarks.Common;
+using static ParallelSK.Benchmarks.Common.Svg;
 
 namespace ParallelSK.Benchmarks.Makespan;
 
@@ -29,14 +28,10 @@ internal static class MakespanChart
         double scale = (Width - LabelWidth - 80) / maxMs;
         int group = (Series.Length * Bar) + GroupGap;
         int height = Top + (results.Count * group) + 40;
-        var svg = new StringBuilder();
-        svg.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">\n"));
-        svg.Append(F($"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n"));
-        svg.Append(F($"<text x=\"{Margin}\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Median makespan per workload shape (ms; black tick: lower bound under the shape's limits)</text>\n"));
+        var svg = Begin(Width, height, "Median makespan per workload shape (ms; black tick: lower bound under the shape's limits)", Margin);
         for (int s = 0; s < Series.Length; s++)
         {
-            double x = Margin + (s * 170);
-            svg.Append(F($"<rect x=\"{x}\" y=\"30\" width=\"12\" height=\"12\" fill=\"{Series[s].Color}\"/><text x=\"{x + 16}\" y=\"40\">{Series[s].Label}</text>\n"));
+            Legend(svg, Margin + (s * 170), 30, Series[s].Color, Series[s].Label);
         }
 
         double y = Top;
@@ -78,6 +73,4 @@ internal static class MakespanChart
             .Select(g => g.Sum(s => (double)s.Ms) / Workload.ApiLimit).DefaultIfEmpty(0).Max();
         return Math.Max(result.LowerBoundMs, limited);
     }
-
-    private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Net;
-using System.Text;
+using static ParallelSK.Benchmarks.Common.Svg;
 
 namespace ParallelSK.Benchmarks.PlanMode;
 
@@ -25,14 +24,10 @@ internal static class PlanModeChart
         double scale = (Width - LabelWidth - 110) / max;
         int group = (Series.Length * Bar) + GroupGap;
         int height = Top + (results.Count * group) + 40;
-        var svg = new StringBuilder();
-        svg.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">\n"));
-        svg.Append(F($"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n"));
-        svg.Append(F($"<text x=\"{Margin}\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Median wall time per task (simulated s; model 1.5 s a request; label: round trips)</text>\n"));
+        var svg = Begin(Width, height, "Median wall time per task (simulated s; model 1.5 s a request; label: round trips)", Margin);
         for (int s = 0; s < Series.Length; s++)
         {
-            double x = Margin + (s * 210);
-            svg.Append(F($"<rect x=\"{x}\" y=\"30\" width=\"12\" height=\"12\" fill=\"{Series[s].Color}\"/><text x=\"{x + 16}\" y=\"40\">{Series[s].Label}</text>\n"));
+            Legend(svg, Margin + (s * 210), 30, Series[s].Color, Series[s].Label);
         }
 
         double y = Top;
@@ -60,6 +55,4 @@ internal static class PlanModeChart
         svg.Append("</svg>\n");
         return svg.ToString();
     }
-
-    private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }
