@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
@@ -133,6 +134,49 @@ public sealed class FunctionInvokingChatClientCompatibilityTests
         Assert.Single(model.Requests);
         Assert.Equal(["c1", "c2", "c3"], Results(response).Select(r => r.CallId));
         Assert.Equal(ChatRole.Tool, response.Messages[^1].Role);
+    }
+
+    /// <summary>
+    /// One client, several requests whose tools change in every way a caller can change them: a new list, the same list with a tool
+    /// replaced under the same name, a tool added to the client's AdditionalTools, and a request's tool that shadows an additional one.
+    /// Each request calls the tool it was given (the client reuses a request's tool map only for the very same tools).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Tools_ChangedBetweenRequestsOfOneClient_EachRequestCallsItsOwnTools(bool control)
+    {
+        static AIFunction Tool(string name, string answer) => AIFunctionFactory.Create(() => answer, name);
+        var model = new ScriptedChatClient();
+        for (int i = 0; i < 6; i++)
+        {
+            model.Then(Calls(Call($"c{i}", "f"), Call($"d{i}", "g"))).Then(Text("done"));
+        }
+
+        using FunctionInvokingChatClient client = control
+            ? new FunctionInvokingChatClient(model) { AllowConcurrentInvocation = true }
+            : model.AsParallelFunctionInvoking(o => o.Declare("f", FunctionEffects.Pure).Declare("g", FunctionEffects.Pure));
+        var options = With(Tool("f", "f1"), Tool("g", "g1"));
+        var answers = new List<string>();
+        async Task Ask()
+        {
+            var response = await client.GetResponseAsync(Harness.Ask, options);
+            answers.Add(string.Join(",", Results(response).Select(r => r.Result?.ToString())));
+        }
+
+        await Ask();
+        await Ask(); // the very same tools
+        options.Tools![0] = Tool("f", "f2"); // the same list, one tool replaced under its name
+        await Ask();
+        options = With(Tool("f", "f3"), Tool("g", "g3")); // a new list
+        await Ask();
+        options.Tools!.RemoveAt(1);
+        client.AdditionalTools = [Tool("g", "additional g")]; // g now comes from the client
+        await Ask();
+        options.Tools!.Add(Tool("g", "request g")); // a request's tool comes before an additional one of the same name
+        await Ask();
+
+        Assert.Equal(["f1,g1", "f1,g1", "f2,g1", "f3,g3", "f3,additional g", "f3,request g"], answers);
     }
 
     [Theory]

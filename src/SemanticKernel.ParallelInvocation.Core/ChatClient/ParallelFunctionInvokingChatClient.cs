@@ -79,6 +79,7 @@ public sealed class ParallelFunctionInvokingChatClient : FunctionInvokingChatCli
     public const string BatchReportKey = "parallelsk.batch_report";
 
     private readonly ParallelToolExecutor _executor;
+    private ToolMap? _toolMap;
 
     /// <summary>Initializes a new instance of the <see cref="ParallelFunctionInvokingChatClient"/> class.</summary>
     /// <param name="innerClient">The client that talks to the model.</param>
@@ -119,12 +120,20 @@ public sealed class ParallelFunctionInvokingChatClient : FunctionInvokingChatCli
     /// <summary>Gets how the engine runs each call: with <see cref="FunctionInvokingChatClient.CurrentContext"/> set, through <see cref="FunctionInvokingChatClient.FunctionInvoker"/> if any.</summary>
     internal Func<ToolCallRequest, CancellationToken, ValueTask<object?>> Invoker { get; }
 
+    /// <summary>Gets a request's tools by name: the map of the last request when its tools are the same, else a new one.</summary>
+    internal Dictionary<string, AITool> ToolsFor(IList<AITool>? requestTools)
+    {
+        var map = ToolMap.For(Volatile.Read(ref _toolMap), requestTools, AdditionalTools);
+        Volatile.Write(ref _toolMap, map);
+        return map.ByName;
+    }
+
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var loop = new ToolLoop(this, messages, options, streaming: false);
-        var reports = new List<BatchReport>();
+        var reports = default(BatchReports);
         if (loop.AnsweredTurn is not null)
         {
             var answered = await loop.RunAnsweredAsync(cancellationToken).ConfigureAwait(false);
@@ -141,7 +150,7 @@ public sealed class ParallelFunctionInvokingChatClient : FunctionInvokingChatCli
             var response = await InnerClient.GetResponseAsync(loop.History.Messages, loop.RequestOptions(iteration), cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The inner {nameof(IChatClient)} returned a null {nameof(ChatResponse)}.");
             var turn = loop.Receive(response.Messages, response.Usage, iteration);
-            if (turn is null && iteration == 0 && reports.Count == 0)
+            if (turn is null && iteration == 0 && reports.IsEmpty)
             {
                 return response;
             }

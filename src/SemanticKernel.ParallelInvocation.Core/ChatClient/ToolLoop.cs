@@ -28,7 +28,7 @@ internal sealed class ToolLoop
         List<ChatMessage> original = [.. messages];
         var answers = ToolApprovals.TakeAnswers(original);
         History = new ConversationHistory(original);
-        _tools = ToolTurn.CollectTools(options?.Tools, owner.AdditionalTools);
+        _tools = owner.ToolsFor(options?.Tools);
         if (answers is not null)
         {
             foreach (var answer in answers.Responses)
@@ -134,10 +134,10 @@ internal sealed class ToolLoop
         && AnyToolRequiresApproval;
 
     /// <summary>Gets whether a turn may go back to the caller as approval requests: no handler is set and a tool requires approval.</summary>
-    private bool AnyToolRequiresApproval => _anyToolRequiresApproval ??= _owner.Options.ApprovalHandler is null && _tools.Keys.Any(RequiresApproval);
+    private bool AnyToolRequiresApproval => _anyToolRequiresApproval ??= _owner.Options.ApprovalHandler is null && AnyRequiresApproval();
 
     /// <summary>Runs <see cref="AnsweredTurn"/>: approved calls and refused ones together, as one batch.</summary>
-    public Task<TurnResult> RunAnsweredAsync(CancellationToken cancellationToken)
+    public ValueTask<TurnResult> RunAnsweredAsync(CancellationToken cancellationToken)
     {
         var turn = AnsweredTurn!;
         ChatClientLog.AnsweredCallsRunning(_owner.Logger, turn.Calls.Count, turn.RefusedCount);
@@ -145,13 +145,13 @@ internal sealed class ToolLoop
     }
 
     /// <summary>Runs the turn's batch and builds its tool message; throws when the caller cancelled or errors persisted.</summary>
-    public async Task<TurnResult> RunAsync(ToolTurn turn, int iteration, CancellationToken cancellationToken)
+    public async ValueTask<TurnResult> RunAsync(ToolTurn turn, int iteration, CancellationToken cancellationToken)
     {
         // The request's diagnostics go with its first batch only, so they are logged once.
         var scope = new CallScope(History.Messages, _options, iteration, _streaming, _owner.IncludeDetailedErrors, _owner.Services, _owner.Invoker);
-        var batch = turn.ToBatch(_tools, scope, _diagnostics ?? [], _owner.Executor);
+        var batch = turn.ToBatch(_tools, scope, _diagnostics, _owner.Executor);
         _diagnostics = null;
-        var report = await _owner.Executor.ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+        var report = await _owner.Executor.RunAsync(batch, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         CountErrors(report);
         string? terminatedBy = ToolTurn.FindTerminatingFunction(batch);
@@ -182,15 +182,28 @@ internal sealed class ToolLoop
         }
     }
 
-    public ChatResponse Complete(ChatResponse last, List<BatchReport> reports)
+    public ChatResponse Complete(ChatResponse last, in BatchReports reports)
     {
         last.Messages = History.ResponseMessages;
         last.Usage = _usage;
-        (last.AdditionalProperties ??= [])[ParallelFunctionInvokingChatClient.BatchReportsKey] = reports.AsReadOnly();
+        (last.AdditionalProperties ??= [])[ParallelFunctionInvokingChatClient.BatchReportsKey] = reports.ToList();
         return last;
     }
 
     /// <summary>Whether calls by this name need approval: an <c>ApprovalRequiredAIFunction</c>, or declared so.</summary>
+    private bool AnyRequiresApproval()
+    {
+        foreach (string name in _tools.Keys)
+        {
+            if (RequiresApproval(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool RequiresApproval(string name)
     {
         if (_tools.GetValueOrDefault(name) is not AIFunction function)
@@ -256,3 +269,38 @@ internal sealed class ToolLoop
 
 /// <summary>What running one turn gave: the tool message answering it, its report, and whether a call asked the loop to end.</summary>
 internal readonly record struct TurnResult(ChatMessage ToolMessage, BatchReport Report, bool Terminate);
+
+/// <summary>A request's batch reports, in order: no list for the usual one or two.</summary>
+internal struct BatchReports
+{
+    private BatchReport? _first;
+    private List<BatchReport>? _more;
+
+    public readonly bool IsEmpty => _first is null;
+
+    public void Add(BatchReport report)
+    {
+        if (_first is null)
+        {
+            _first = report;
+        }
+        else
+        {
+            (_more ??= []).Add(report);
+        }
+    }
+
+    /// <summary>Returns the reports as a read-only list of its own.</summary>
+    public readonly IReadOnlyList<BatchReport> ToList()
+    {
+        if (_first is null)
+        {
+            return [];
+        }
+
+        var all = new BatchReport[1 + (_more?.Count ?? 0)];
+        all[0] = _first;
+        _more?.CopyTo(all, 1);
+        return Array.AsReadOnly(all);
+    }
+}

@@ -61,7 +61,17 @@ internal sealed class ToolTurn
             }
         }
 
-        var calls = new List<FunctionCallContent>();
+        int count = 0;
+        for (int m = 0; m < messages.Count; m++)
+        {
+            var contents = messages[m].Contents;
+            for (int c = 0; c < contents.Count; c++)
+            {
+                count += contents[c] is FunctionCallContent ? 1 : 0;
+            }
+        }
+
+        var calls = new List<FunctionCallContent>(count);
         for (int m = 0; m < messages.Count; m++)
         {
             var contents = messages[m].Contents;
@@ -112,7 +122,7 @@ internal sealed class ToolTurn
     /// <see cref="CallScope.Invoker"/>; the context's arguments are the request's (the call's dictionary, not a copy).
     /// A plan call (plan mode) is expanded into its steps at its position, planned with the turn's other calls.
     /// </summary>
-    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, in CallScope scope, IEnumerable<string> diagnostics, ParallelToolExecutor executor)
+    public ToolCallBatch ToBatch(IReadOnlyDictionary<string, AITool> tools, in CallScope scope, List<string>? diagnostics, ParallelToolExecutor executor)
     {
         var requests = new ToolCallRequest[Calls.Count];
         for (int i = 0; i < Calls.Count; i++)
@@ -132,9 +142,9 @@ internal sealed class ToolTurn
         }
 
         var batch = new ToolCallBatch(Plans.TurnPlans.Expand(requests, tools, executor, out _plans)) { IncludeDetailedErrors = scope.IncludeDetailedErrors, HostAwaitsAtOnce = true };
-        foreach (string diagnostic in diagnostics)
+        for (int i = 0; diagnostics is not null && i < diagnostics.Count; i++)
         {
-            batch.Diagnostics.Add(diagnostic);
+            batch.Diagnostics.Add(diagnostics[i]);
         }
 
         return batch;
@@ -179,26 +189,6 @@ internal sealed class ToolTurn
         }
 
         return null;
-    }
-
-    /// <summary>Collects the tools the model may call: the request's tools first, then the client's additional tools; the first of a name wins.</summary>
-    public static Dictionary<string, AITool> CollectTools(IList<AITool>? requestTools, IList<AITool>? additionalTools)
-    {
-        var tools = new Dictionary<string, AITool>(StringComparer.Ordinal);
-        Add(requestTools);
-        Add(additionalTools);
-        return tools;
-
-        void Add(IList<AITool>? list)
-        {
-            for (int i = 0; list is not null && i < list.Count; i++)
-            {
-                if (list[i] is { } tool)
-                {
-                    tools.TryAdd(tool.Name, tool);
-                }
-            }
-        }
     }
 
     private static IReadOnlyDictionary<string, object?>? AsReadOnly(IDictionary<string, object?>? arguments) => arguments switch

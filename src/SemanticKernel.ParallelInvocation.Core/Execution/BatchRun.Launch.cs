@@ -31,33 +31,19 @@ internal sealed partial class BatchRun
             return;
         }
 
-        int count = 0;
-        for (var call = first; call is not null; call = call.NextToLaunch)
-        {
-            count++;
-        }
-
-        var ready = new CallRun[count];
-        var next = first;
-        for (int i = 0; i < count; i++)
-        {
-            ready[i] = next!;
-            next = next!.NextToLaunch;
-            ready[i].NextToLaunch = null;
-        }
-
-        _ready = ready;
+        Volatile.Write(ref _readyHead, first);
         RunReady();
     }
 
-    /// <summary>Takes the next waiting ready call and runs it here, until none waits; see <see cref="RunReadyHere"/>.</summary>
+    /// <summary>
+    /// Runs the released calls in order, taking each from the head of their list; before each but the last, a pool helper is queued
+    /// (one at a time) that takes the next ones, so that a call that blocks holds up only itself.
+    /// </summary>
     private void RunReady()
     {
-        var ready = _ready!;
-        int i;
-        while ((i = Interlocked.Increment(ref _readyNext) - 1) < ready.Length)
+        while (TakeReady() is { } call)
         {
-            if (i + 1 < ready.Length && Interlocked.CompareExchange(ref _helperPending, 1, 0) == 0)
+            if (Volatile.Read(ref _readyHead) is not null && Interlocked.CompareExchange(ref _helperPending, 1, 0) == 0)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(
                     static batch =>
@@ -69,11 +55,28 @@ internal sealed partial class BatchRun
                     preferLocal: false);
             }
 
-            ready[i].RunOnCallingThread();
+            call.RunOnCallingThread();
         }
     }
 
-    /// <summary>Hands the calls taken by <see cref="TakeLaunchesLocked"/> to the thread pool, outside the lock.</summary>
+    private CallRun? TakeReady()
+    {
+        // Calls are never put back, so a head seen again is the same list: no ABA.
+        var head = Volatile.Read(ref _readyHead);
+        while (head is not null)
+        {
+            var seen = Interlocked.CompareExchange(ref _readyHead, head.NextToLaunch, head);
+            if (ReferenceEquals(seen, head))
+            {
+                return head;
+            }
+
+            head = seen;
+        }
+
+        return null;
+    }
+
     private static void LaunchAll(CallRun? call)
     {
         while (call is not null)

@@ -28,8 +28,9 @@ internal sealed partial class BatchRun
     private readonly ToolCallBatch _batch;
     private readonly ToolCallOutcome[] _outcomes;
     private readonly CallRun[] _calls;
-    private readonly object _gate = new();
-    private readonly TaskCompletionSource _completed = new();
+    private readonly object _gate;
+    private TaskCompletionSource? _completed; // made only when RunAsync has to wait for the batch; see _completionState
+    private int _completionState; // Running, then Completed, or Awaited until completed
     private readonly int _maxDegreeOfParallelism;
 
     private ExecutionPlan _plan = null!;
@@ -48,9 +49,12 @@ internal sealed partial class BatchRun
     private int _deferDepth;
     private CallRun? _launchHead;
     private CallRun? _launchTail;
-    private CallRun[]? _ready;
-    private int _readyNext;
+    private CallRun? _readyHead;
     private int _helperPending;
+
+    private const int Running = 0;
+    private const int Completed = 1;
+    private const int Awaited = 2;
 
     public BatchRun(ParallelToolExecutor executor, ToolCallBatch batch, CancellationToken cancellationToken)
     {
@@ -63,6 +67,7 @@ internal sealed partial class BatchRun
         int n = batch.Calls.Count;
         _outcomes = new ToolCallOutcome[n];
         _calls = new CallRun[n];
+        _gate = _calls; // never exposed: the batch's lock, without an object of its own
         for (int i = 0; i < n; i++)
         {
             var outcome = new ToolCallOutcome(i, batch.Calls[i] ?? throw new ArgumentException($"Call {i} of the batch is null.", nameof(batch)));
@@ -88,7 +93,53 @@ internal sealed partial class BatchRun
 
     public TimeSpan Elapsed() => Time.GetElapsedTime(_start);
 
-    public async Task<BatchReport> RunAsync()
+    /// <summary>
+    /// Runs the batch. Where every call finishes before the calling thread gets here (ready calls run on the calling thread and
+    /// complete synchronously) the report is made at once, without a task; any failure is returned in the value task, never thrown.
+    /// </summary>
+    public ValueTask<BatchReport> RunAsync()
+    {
+        try
+        {
+            Start();
+            if (Volatile.Read(ref _completionState) == Completed)
+            {
+                return new ValueTask<BatchReport>(Report());
+            }
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<BatchReport>(ex);
+        }
+
+        return new ValueTask<BatchReport>(AwaitReportAsync());
+    }
+
+    private async Task<BatchReport> AwaitReportAsync()
+    {
+        var completed = new TaskCompletionSource();
+        _completed = completed;
+        if (Interlocked.CompareExchange(ref _completionState, Awaited, Running) == Running)
+        {
+            using (CancellationToken.CanBeCanceled ? CancellationToken.UnsafeRegister(static s => ((BatchRun)s!).OnCancelled(), this) : default)
+            {
+                await completed.Task.ConfigureAwait(false);
+            }
+        }
+
+        return Report();
+    }
+
+    /// <summary>Completes the batch for <see cref="RunAsync"/>: at once if it has not started waiting, else by completing its wait.</summary>
+    private void SignalCompleted()
+    {
+        if (Interlocked.Exchange(ref _completionState, Completed) == Awaited)
+        {
+            _completed!.TrySetResult();
+        }
+    }
+
+    private void Start()
     {
         _start = Time.GetTimestamp();
         var inputs = Classify();
@@ -199,12 +250,10 @@ internal sealed partial class BatchRun
         {
             RunReadyHere(toLaunch);
         }
+    }
 
-        using (CancellationToken.CanBeCanceled ? CancellationToken.UnsafeRegister(static s => ((BatchRun)s!).OnCancelled(), this) : default)
-        {
-            await _completed.Task.ConfigureAwait(false);
-        }
-
+    private BatchReport Report()
+    {
         _batch.Detach(this);
         var report = new BatchReport(
             _outcomes,
@@ -527,7 +576,7 @@ internal sealed partial class BatchRun
         // Inside the caller's Cancel: the report is made on the pool, not there.
         if (Volatile.Read(ref _completePending))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static r => r._completed.TrySetResult(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static r => r.SignalCompleted(), this, preferLocal: false);
         }
     }
 
@@ -686,7 +735,7 @@ internal sealed partial class BatchRun
     {
         if (Volatile.Read(ref _completePending) && !Monitor.IsEntered(_gate))
         {
-            _completed.TrySetResult();
+            SignalCompleted();
         }
     }
 

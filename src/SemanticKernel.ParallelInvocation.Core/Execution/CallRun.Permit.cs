@@ -20,7 +20,7 @@ internal sealed partial class CallRun
     {
         var token = _attempt?.Token ?? CancellationToken.None;
         var wait = token.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(token) : new CancellationTokenSource();
-        Volatile.Write(ref _permitWait, wait);
+        Volatile.Write(ref _group!.PermitWait, wait);
         if (Outcome.Attempts == 0 && Volatile.Read(ref _start) == Stopped)
         {
             wait.Cancel();
@@ -81,7 +81,7 @@ internal sealed partial class CallRun
         }
         finally
         {
-            Volatile.Write(ref _permitWait, null);
+            Volatile.Write(ref _group!.PermitWait, null);
             wait.Dispose();
         }
 
@@ -89,7 +89,7 @@ internal sealed partial class CallRun
         if (failed is { } status)
         {
             lease?.Dispose();
-            _unrun = (status, error, message);
+            _group!.Unrun = (status, error, message);
             Launch(CallStep.EndUnrun);
             return;
         }

@@ -45,20 +45,22 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     private const int NotStarted = 0;
     private const int Started = 1;
     private const int Stopped = 2;
+    private const long NoTime = long.MinValue;
 
     private static readonly ContextCallback RunStepInContext = static s => ((CallRun)s!).RunStep();
 
     private CallStep _next;
     private int _start;
     private Attempt? _attempt;
-    private RateLimitLease? _lease;
     private Task<object?>? _work;
     private Action? _onWorkEnded;
-    private CancellationTokenSource? _permitWait;
     private Activity? _activity;
     private object? _result;
     private Exception? _error;
-    private (ToolCallStatus Status, Exception? Error, string? Message) _unrun;
+    private GroupState? _group; // only for a call in a concurrency group
+    private long _timeoutTicks = NoTime;
+    private int _skipCause = -1;
+    private sbyte _decidedEarly = -1;
 
     public CallRun(BatchRun batch, ToolCallOutcome outcome)
     {
@@ -92,10 +94,18 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     public ResolvedEffects? Effects { get; set; }
 
     /// <summary>Gets or sets the limiter of the call's concurrency group, if it has one.</summary>
-    public RateLimiter? Limiter { get; set; }
+    public RateLimiter? Limiter
+    {
+        get => _group?.Limiter;
+        set => _group = value is null ? null : new GroupState(value);
+    }
 
     /// <summary>Gets or sets the time limit of each attempt (its permit wait included).</summary>
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan? Timeout
+    {
+        get => _timeoutTicks == NoTime ? null : TimeSpan.FromTicks(_timeoutTicks);
+        set => _timeoutTicks = value is { } t ? t.Ticks : NoTime;
+    }
 
     /// <summary>Gets or sets a value indicating whether the call may write (its effect is in doubt if it is abandoned).</summary>
     public bool MayWrite { get; set; }
@@ -110,10 +120,18 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     public bool AwaitingApproval { get; set; }
 
     /// <summary>Gets or sets the outcome decided before the predecessors were done (a refusal); applied once they are.</summary>
-    public ToolCallStatus? DecidedEarly { get; set; }
+    public ToolCallStatus? DecidedEarly
+    {
+        get => _decidedEarly < 0 ? null : (ToolCallStatus)_decidedEarly;
+        set => _decidedEarly = value is { } status ? (sbyte)status : (sbyte)-1;
+    }
 
     /// <summary>Gets or sets the failed call that makes this one skipped under the failure policy.</summary>
-    public int? SkipCause { get; set; }
+    public int? SkipCause
+    {
+        get => _skipCause < 0 ? null : _skipCause;
+        set => _skipCause = value ?? -1;
+    }
 
     /// <summary>Gets or sets a value indicating whether the host halted the batch before this call started (see <see cref="BatchRun.Halt"/>).</summary>
     public bool Halted { get; set; }
@@ -143,7 +161,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         }
 
         // A call waiting for its group's permit stops waiting; cancelled asynchronously so no limiter code runs under the lock.
-        if (Volatile.Read(ref _permitWait) is { } wait)
+        if (_group is { } group && Volatile.Read(ref group.PermitWait) is { } wait)
         {
             try
             {
@@ -224,8 +242,8 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
                 CompleteAttempt();
                 break;
             case CallStep.EndUnrun:
-                var (status, error, message) = _unrun;
-                _unrun = default;
+                var (status, error, message) = _group!.Unrun;
+                _group.Unrun = default;
                 EndAttemptUnrun(status, error, message);
                 break;
         }
@@ -560,7 +578,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         }
         else
         {
-            _lease = lease;
+            _group!.Lease = lease;
         }
     }
 
@@ -572,9 +590,9 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
             _attempt = null;
         }
 
-        if (_lease is { } lease)
+        if (_group?.Lease is { } lease)
         {
-            _lease = null;
+            _group.Lease = null;
             lease.Dispose();
         }
     }
@@ -606,5 +624,20 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         }
 
         return request.Function!.InvokeAsync(new AIFunctionArguments(copy) { Services = request.Services }, token);
+    }
+
+    /// <summary>What only a call in a concurrency group needs: its group's limiter, its permit wait and its lease.</summary>
+    private sealed class GroupState(RateLimiter limiter)
+    {
+        public RateLimiter Limiter { get; } = limiter;
+
+        /// <summary>The permit wait in progress, cancelled when the call is stopped; read and written with <see cref="Volatile"/>.</summary>
+        public CancellationTokenSource? PermitWait;
+
+        /// <summary>The lease of an attempt without an <see cref="Attempt"/> of its own.</summary>
+        public RateLimitLease? Lease { get; set; }
+
+        /// <summary>How a permit wait that did not end with a permit ends the call, for <see cref="CallStep.EndUnrun"/>.</summary>
+        public (ToolCallStatus Status, Exception? Error, string? Message) Unrun { get; set; }
     }
 }

@@ -70,8 +70,12 @@ public sealed class ParallelToolExecutor
     public Task<BatchReport> ExecuteAsync(ToolCallBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return new BatchRun(this, batch, cancellationToken).RunAsync();
+        return new BatchRun(this, batch, cancellationToken).RunAsync().AsTask();
     }
+
+    /// <summary>Runs one batch as <see cref="ExecuteAsync(ToolCallBatch, CancellationToken)"/> does, without a task when it completes synchronously.</summary>
+    internal ValueTask<BatchReport> RunAsync(ToolCallBatch batch, CancellationToken cancellationToken) =>
+        new BatchRun(this, batch, cancellationToken).RunAsync();
 
     /// <summary>Runs one batch of calls; see <see cref="ExecuteAsync(ToolCallBatch, CancellationToken)"/>.</summary>
     /// <param name="calls">The calls in emitted order.</param>

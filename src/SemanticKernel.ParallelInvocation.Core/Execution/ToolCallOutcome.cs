@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.Extensions.AI;
 using SemanticKernel.ParallelInvocation.Effects;
 
@@ -9,10 +10,18 @@ namespace SemanticKernel.ParallelInvocation;
 /// <remarks>Immutable once the batch completes, except <see cref="WorkEndedAt"/> of an abandoned call, set once its function really ends.</remarks>
 public sealed class ToolCallOutcome
 {
-    private ResourceKey[]? _boundReads;
-    private ResourceKey[]? _boundWrites;
-    private IReadOnlyList<string>? _readKeys;
-    private IReadOnlyList<string>? _writeKeys;
+    private const long NoTime = long.MinValue;
+
+    // Each holds the keys the call was planned with (ResourceKey[]) until their text is first read, then that text.
+    private object? _reads;
+    private object? _writes;
+
+    // Times in ticks from the batch start, NoTime for none: one word each, so that a later write (WorkEndedAt) cannot tear.
+    private long _queuedAt = NoTime;
+    private long _startedAt = NoTime;
+    private long _workEndedAt = NoTime;
+    private int _skippedBecauseOf = -1;
+    private sbyte _effectsSource = -1;
 
     internal ToolCallOutcome(int index, ToolCallRequest request)
     {
@@ -48,28 +57,36 @@ public sealed class ToolCallOutcome
     public FunctionEffects? Effects { get; internal set; }
 
     /// <summary>Gets where <see cref="Effects"/> came from.</summary>
-    public EffectsSource? EffectsSource { get; internal set; }
+    public EffectsSource? EffectsSource
+    {
+        get => _effectsSource < 0 ? null : (EffectsSource)_effectsSource;
+        internal set => _effectsSource = value is { } source ? (sbyte)source : (sbyte)-1;
+    }
 
     /// <summary>Gets the resource keys the call read, after templates and normalisers (<c>*</c> is everything).</summary>
-    public IReadOnlyList<string> ReadKeys { get => _readKeys ??= Describe(_boundReads); internal set => _readKeys = value; }
+    public IReadOnlyList<string> ReadKeys { get => Text(ref _reads); internal set => _reads = value; }
 
     /// <summary>Gets the resource keys the call wrote, after templates and normalisers.</summary>
-    public IReadOnlyList<string> WriteKeys { get => _writeKeys ??= Describe(_boundWrites); internal set => _writeKeys = value; }
+    public IReadOnlyList<string> WriteKeys { get => Text(ref _writes); internal set => _writes = value; }
 
     /// <summary>Gets the indexes of the calls this call waited for (the plan's direct predecessors).</summary>
     public IReadOnlyList<int> Predecessors { get; internal set; } = [];
 
     /// <summary>Gets the index of the failed call that caused this one to be skipped, if it was.</summary>
-    public int? SkippedBecauseOf { get; internal set; }
+    public int? SkippedBecauseOf
+    {
+        get => _skippedBecauseOf < 0 ? null : _skippedBecauseOf;
+        internal set => _skippedBecauseOf = value ?? -1;
+    }
 
     /// <summary>Gets how many times the function was started (more than 1 after retries).</summary>
     public int Attempts { get; internal set; }
 
     /// <summary>Gets when, from the batch start, the call was ready to run (its predecessors done, its approval given, its delivery confirmed by the host).</summary>
-    public TimeSpan? QueuedAt { get; internal set; }
+    public TimeSpan? QueuedAt { get => Time(_queuedAt); internal set => _queuedAt = Ticks(value); }
 
     /// <summary>Gets when, from the batch start, the function was started; null if it never ran.</summary>
-    public TimeSpan? StartedAt { get; internal set; }
+    public TimeSpan? StartedAt { get => Time(_startedAt); internal set => _startedAt = Ticks(value); }
 
     /// <summary>Gets when, from the batch start, the call's outcome was decided.</summary>
     public TimeSpan FinishedAt { get; internal set; }
@@ -97,7 +114,7 @@ public sealed class ToolCallOutcome
     /// at or before <see cref="FinishedAt"/> for a call that was not abandoned; later for an abandoned one, and <see langword="null"/>
     /// while it still runs (see <see cref="BatchReport.AbandonedWorkEnded"/>) or if the function never ran.
     /// </summary>
-    public TimeSpan? WorkEndedAt { get; internal set; }
+    public TimeSpan? WorkEndedAt { get => Time(Volatile.Read(ref _workEndedAt)); internal set => Volatile.Write(ref _workEndedAt, Ticks(value)); }
 
     /// <summary>
     /// Gets the time from the function's start to its real end (<see cref="WorkEndedAt"/>): how long the call held its concurrency-group
@@ -128,25 +145,35 @@ public sealed class ToolCallOutcome
     /// <summary>Keeps the keys the call was planned with; their text (<see cref="ReadKeys"/>, <see cref="WriteKeys"/>) is made when first read.</summary>
     internal void SetKeys(ResourceKey[] reads, ResourceKey[] writes)
     {
-        _boundReads = reads;
-        _boundWrites = writes;
-        _readKeys = null;
-        _writeKeys = null;
+        _reads = reads;
+        _writes = writes;
     }
 
-    private static IReadOnlyList<string> Describe(ResourceKey[]? keys)
+    private static TimeSpan? Time(long ticks) => ticks == NoTime ? null : TimeSpan.FromTicks(ticks);
+
+    private static long Ticks(TimeSpan? time) => time is { } t ? t.Ticks : NoTime;
+
+    /// <summary>Returns the keys' text, made from the planned keys when first read (two readers at once make the same text).</summary>
+    private static IReadOnlyList<string> Text(ref object? keys)
     {
-        if (keys is null || keys.Length == 0)
+        var seen = Volatile.Read(ref keys);
+        if (seen is IReadOnlyList<string> text)
+        {
+            return text;
+        }
+
+        if (seen is not ResourceKey[] { Length: > 0 } bound)
         {
             return [];
         }
 
-        var text = new string[keys.Length];
-        for (int i = 0; i < keys.Length; i++)
+        var made = new string[bound.Length];
+        for (int i = 0; i < bound.Length; i++)
         {
-            text[i] = keys[i].ToString();
+            made[i] = bound[i].ToString();
         }
 
-        return text;
+        Volatile.Write(ref keys, made);
+        return made;
     }
 }

@@ -15,6 +15,19 @@ internal sealed class TurnPlans
 
     private TurnPlans(Slot[] slots) => _slots = slots;
 
+    private static bool AnyPlan(IReadOnlyList<ToolCallRequest> requests)
+    {
+        for (int i = 0; i < requests.Count; i++)
+        {
+            if (PlanOf(requests[i]) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Expands the plan calls among <paramref name="requests"/>. Returns the requests unchanged, and <paramref name="plans"/> null, when
     /// there are none. A plan that is rejected, refused approval or unparsable takes no part in the batch and is answered directly.
@@ -22,7 +35,7 @@ internal sealed class TurnPlans
     public static IReadOnlyList<ToolCallRequest> Expand(IReadOnlyList<ToolCallRequest> requests, IReadOnlyDictionary<string, AITool> tools, ParallelToolExecutor executor, out TurnPlans? plans)
     {
         plans = null;
-        if (!requests.Any(static r => PlanOf(r) is not null))
+        if (!AnyPlan(requests))
         {
             return requests;
         }

@@ -90,9 +90,10 @@ internal sealed class ExecutionTelemetry : IExecutionObserver
 
     private Activity? BatchStartingCore(ToolCallBatch batch, int planned, int orderingConstraints)
     {
-        foreach (string diagnostic in batch.Diagnostics)
+        var diagnostics = batch.Diagnostics;
+        for (int i = 0; i < diagnostics.Count; i++)
         {
-            Log.Diagnostic(_logger, diagnostic);
+            Log.Diagnostic(_logger, diagnostics[i]);
         }
 
         Log.BatchStarting(_logger, batch.Calls.Count, planned, orderingConstraints, batch.Calls.Count - planned);
