@@ -51,6 +51,7 @@ internal sealed partial class BatchRun
     private CallRun? _launchTail;
     private CallRun? _readyHead;
     private int _helperPending;
+    private TimeSpan? _releasedAt; // set while Start queues the calls ready at the start; guarded by the lock
 
     private const int Running = 0;
     private const int Completed = 1;
@@ -208,6 +209,7 @@ internal sealed partial class BatchRun
                         HaltLocked(pendingHalt);
                     }
 
+                    _releasedAt = Elapsed(); // the calls ready at the start are queued at one instant
                     foreach (var call in _calls)
                     {
                         if (call.Phase == CallPhase.Waiting && call.Remaining == 0 && !call.AwaitingApproval)
@@ -215,6 +217,8 @@ internal sealed partial class BatchRun
                             ReleaseLocked(call);
                         }
                     }
+
+                    _releasedAt = null;
 
                     ScheduleLocked();
                     CompleteIfDoneLocked();
@@ -456,7 +460,7 @@ internal sealed partial class BatchRun
 
     private void EnqueueLocked(CallRun call)
     {
-        call.Outcome.QueuedAt = Elapsed();
+        call.Outcome.QueuedAt = _releasedAt ?? Elapsed();
         if (_maxDegreeOfParallelism == ParallelInvocationOptions.Unbounded || call.Request.RunsNestedBatch)
         {
             StartLocked(call);

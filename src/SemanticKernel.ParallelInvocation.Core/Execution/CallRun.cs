@@ -436,8 +436,9 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         _result = null;
         _error = null;
         ReleaseAttempt(attempt);
-        Outcome.WorkEndedAt = Batch.Elapsed();
-        AfterAttempt(status);
+        var ended = Batch.Elapsed();
+        Outcome.WorkEndedAt = ended;
+        AfterAttempt(status, ended);
     }
 
     /// <summary>The attempt's token fired while its function still ran (called once, on the pool): decide without waiting for it.</summary>
@@ -467,11 +468,11 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         && Outcome.Attempts <= Batch.Options.MaxRetryAttempts
         && !Batch.CancellationToken.IsCancellationRequested;
 
-    private void AfterAttempt(ToolCallStatus status)
+    private void AfterAttempt(ToolCallStatus status, TimeSpan ended)
     {
         if (!ShouldRetry(status))
         {
-            Finish(status);
+            Finish(status, ended); // decided as the work ended: one instant for both
         }
         else if (Batch.Options.RetryDelay > TimeSpan.Zero)
         {
@@ -532,7 +533,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     }
 
     /// <summary>The call ran (at least one attempt started) and its outcome is decided.</summary>
-    private void Finish(ToolCallStatus status)
+    private void Finish(ToolCallStatus status, TimeSpan? finishedAt = null)
     {
         Outcome.Status = status;
         if (status != ToolCallStatus.Succeeded)
@@ -540,7 +541,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
             Outcome.ErrorMessage ??= Batch.MessageFor(Outcome, status);
         }
 
-        Outcome.FinishedAt = Batch.Elapsed();
+        Outcome.FinishedAt = finishedAt ?? Batch.Elapsed();
         Batch.Observer.CallCompleted(_activity, Outcome); // ends the call's span
         _activity = null;
         Batch.OnFinished(this, status);

@@ -35,11 +35,12 @@ internal sealed class TurnPlans
     public static IReadOnlyList<ToolCallRequest> Expand(IReadOnlyList<ToolCallRequest> requests, IReadOnlyDictionary<string, AITool> tools, ParallelToolExecutor executor, out TurnPlans? plans)
     {
         plans = null;
-        if (!AnyPlan(requests))
-        {
-            return requests;
-        }
+        return AnyPlan(requests) ? ExpandPlans(requests, tools, executor, out plans) : requests;
+    }
 
+    // Apart from Expand, so that a turn without plans does not allocate the closure over the tools.
+    private static List<ToolCallRequest> ExpandPlans(IReadOnlyList<ToolCallRequest> requests, IReadOnlyDictionary<string, AITool> tools, ParallelToolExecutor executor, out TurnPlans plans)
+    {
         var expanded = new List<ToolCallRequest>(requests.Count);
         var slots = new Slot[requests.Count];
         for (int i = 0; i < requests.Count; i++)
