@@ -21,7 +21,8 @@ internal sealed partial class BatchRun
 
     /// <summary>
     /// Runs the calls ready at the start on this thread (<see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>), one after
-    /// another; before starting one while others still wait, it makes sure a helper is queued to take over if this thread is held up.
+    /// another. While others still wait, <see cref="ReadyCallWatchdog"/> watches the batch, so that a call that blocks this thread holds
+    /// up the calls behind it for a millisecond or two, not until it ends.
     /// </summary>
     private void RunReadyHere(CallRun first)
     {
@@ -32,31 +33,39 @@ internal sealed partial class BatchRun
         }
 
         Volatile.Write(ref _readyHead, first);
+        ReadyCallWatchdog.Watch(this);
         RunReady();
     }
 
-    /// <summary>
-    /// Runs the released calls in order, taking each from the head of their list; before each but the last, a pool helper is queued
-    /// (one at a time) that takes the next ones, so that a call that blocks holds up only itself.
-    /// </summary>
+    /// <summary>Runs the released calls in order, taking each from the head of their list, until none is left.</summary>
     private void RunReady()
     {
         while (TakeReady() is { } call)
         {
-            if (Volatile.Read(ref _readyHead) is not null && Interlocked.CompareExchange(ref _helperPending, 1, 0) == 0)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(
-                    static batch =>
-                    {
-                        Volatile.Write(ref batch._helperPending, 0);
-                        batch.RunReady();
-                    },
-                    this,
-                    preferLocal: false);
-            }
-
+            Interlocked.Increment(ref _readyTaken);
             call.RunOnCallingThread();
         }
+    }
+
+    /// <summary>
+    /// The watchdog's look (under its lock, never under the batch's): returns whether calls still wait. If none was taken since the last
+    /// look, the thread taking them is held up, and a pool helper takes over the rest.
+    /// </summary>
+    public bool LookAtReadyCalls()
+    {
+        if (Volatile.Read(ref _readyHead) is null)
+        {
+            return false;
+        }
+
+        int taken = Volatile.Read(ref _readyTaken);
+        if (taken == _readyTakenAtLastLook)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static batch => batch.RunReady(), this, preferLocal: false);
+        }
+
+        _readyTakenAtLastLook = taken;
+        return true;
     }
 
     private CallRun? TakeReady()

@@ -50,7 +50,8 @@ internal sealed partial class BatchRun
     private CallRun? _launchHead;
     private CallRun? _launchTail;
     private CallRun? _readyHead;
-    private int _helperPending;
+    private int _readyTaken; // ready calls taken from _readyHead, for the watchdog
+    private int _readyTakenAtLastLook = -1; // read and written by the watchdog only
     private TimeSpan? _releasedAt; // set while Start queues the calls ready at the start; guarded by the lock
 
     private const int Running = 0;
