@@ -31,6 +31,12 @@ namespace SemanticKernel.ParallelInvocation.Planning;
 /// </remarks>
 internal static class BatchPlanner
 {
+    /// <summary>The most keys a table kept for the next batch may have held (a larger batch's table is left to the collector).</summary>
+    private const int MaxPooledKeys = 1024;
+
+    [ThreadStatic]
+    private static Dictionary<ResourceKey, (int Owner, bool Written)>? t_owners;
+
     public static ExecutionPlan Plan(IReadOnlyList<PlanInput> calls)
     {
         ArgumentNullException.ThrowIfNull(calls);
@@ -131,17 +137,29 @@ internal static class BatchPlanner
         }
 
         // Each key's first owner, and whether it was written; Shared marks a key read by several calls (any write to it then conflicts).
-        var owners = new Dictionary<ResourceKey, (int Owner, bool Written)>(keyCount);
-        for (int c = 0; c < calls.Count; c++)
+        var owners = t_owners ?? new Dictionary<ResourceKey, (int Owner, bool Written)>(keyCount);
+        t_owners = null; // planning never re-enters, but a table in use is never shared
+        try
         {
-            var call = calls[c];
-            if (!Claim(owners, call.Reads, c, written: false) || !Claim(owners, call.Writes, c, written: true))
+            for (int c = 0; c < calls.Count; c++)
             {
-                return false;
+                var call = calls[c];
+                if (!Claim(owners, call.Reads, c, written: false) || !Claim(owners, call.Writes, c, written: true))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (owners.Count <= MaxPooledKeys)
+            {
+                owners.Clear(); // keeps no key alive, and the table for this thread's next batch
+                t_owners = owners;
             }
         }
-
-        return true;
     }
 
     private static bool SameDepth(ResourceKey[] keys, ref int depth)
