@@ -31,8 +31,8 @@ namespace SemanticKernel.ParallelInvocation.Planning;
 /// </remarks>
 internal static class BatchPlanner
 {
-    /// <summary>The most keys a table kept for the next batch may have held (a larger batch's table is left to the collector).</summary>
-    private const int MaxPooledKeys = 1024;
+    /// <summary>The most keys a table kept for the thread's next batch may hold (a larger table is left to the collector).</summary>
+    private const int MaxPooledKeys = 256;
 
     [ThreadStatic]
     private static Dictionary<ResourceKey, (int Owner, bool Written)>? t_owners;
@@ -154,7 +154,7 @@ internal static class BatchPlanner
         }
         finally
         {
-            if (owners.Count <= MaxPooledKeys)
+            if (owners.EnsureCapacity(0) <= MaxPooledKeys) // its capacity, however early the batch stopped
             {
                 owners.Clear(); // keeps no key alive, and the table for this thread's next batch
                 t_owners = owners;
