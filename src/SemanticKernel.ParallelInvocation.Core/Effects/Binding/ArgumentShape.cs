@@ -57,7 +57,8 @@ internal abstract class ArgumentShape
 
     /// <summary>
     /// The one canonical value of <paramref name="raw"/> when it can be had without binding (a value of the parameter's type that is
-    /// no sequence, a JSON string for a string); false when unsure: <see cref="Values"/> then decides, errors included.
+    /// no sequence, a JSON string for a string, a JSON integer for an int); false when unsure: <see cref="Values"/> then decides,
+    /// errors included.
     /// </summary>
     public virtual bool TrySingle(object? raw, [NotNullWhen(true)] out string? value)
     {
