@@ -20,6 +20,20 @@ internal sealed class KeyNormalizer
             .Select(p => (p.Key, p.Value, p.Value.Target as FilePathNormalizer))
             .ToArray();
 
+    /// <summary>Whether a normaliser's prefix may match a key that starts with <paramref name="text"/> and goes on with any value.</summary>
+    public bool MayApplyAfter(string text)
+    {
+        foreach (var (prefix, _, _) in _byPrefix)
+        {
+            if (prefix.Length <= text.Length ? text.StartsWith(prefix, StringComparison.Ordinal) : prefix.StartsWith(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Normalises a key given as text (no argument values in it).</summary>
     public ResourceKey Normalize(string key) => Normalize([new KeyPart(key)]);
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 
@@ -21,6 +22,8 @@ internal sealed class KeyTemplate
     private readonly string[] _literals;       // n + 1 literal parts around n placeholders
     private readonly string[] _placeholders;   // argument names
     private readonly bool[] _hierarchical;     // {*name}
+    private readonly string[]? _before;        // one placeholder that is a whole segment: the segments around it
+    private readonly string[]? _after;
 
     private KeyTemplate(string text, string[] literals, string[] placeholders, bool[] hierarchical)
     {
@@ -28,9 +31,20 @@ internal sealed class KeyTemplate
         _literals = literals;
         _placeholders = placeholders;
         _hierarchical = hierarchical;
+        if (placeholders.Length == 1 && !hierarchical[0] && literals[0] is "" or [.., '/'] && literals[1] is "" or ['/', ..])
+        {
+            _before = literals[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+            _after = literals[1].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        }
     }
 
     public string Text { get; }
+
+    /// <summary>
+    /// Gets the argument of the template's one placeholder when it is a whole segment (<c>items/{id}</c>, <c>{id}/lines</c>, not
+    /// <c>items/x{id}</c> or <c>{*path}</c>); null otherwise. Then <see cref="TryKey"/> builds the key from the value alone.
+    /// </summary>
+    public string? SegmentArgument => _before is null ? null : _placeholders[0];
 
     public IReadOnlyList<string> ArgumentNames => _placeholders;
 
@@ -140,6 +154,27 @@ internal sealed class KeyTemplate
         {
             keys.Add([new KeyPart(_literals[0]), Value(arguments, v, 0), new KeyPart(_literals[1])]);
         }
+    }
+
+    /// <summary>
+    /// The normalised key for one value of <see cref="SegmentArgument"/>, as <see cref="Expand"/> and <see cref="KeyNormalizer"/> would
+    /// give it, without building parts or text: the escaped value is one segment between the template's own. False (and the general
+    /// path is needed) when the template is not of that kind or a normaliser's prefix may apply to the key.
+    /// </summary>
+    public bool TryKey(string value, KeyNormalizer normalizer, out ResourceKey key)
+    {
+        if (_before is null || _after is null || normalizer.MayApplyAfter(_literals[0]))
+        {
+            key = default;
+            return false;
+        }
+
+        var segments = new string[_before.Length + 1 + _after.Length];
+        _before.CopyTo(segments, 0);
+        segments[_before.Length] = KeySegments.Escape(value); // never empty, never with a '/'
+        _after.CopyTo(segments, _before.Length + 1);
+        key = ResourceKey.FromSegments(segments);
+        return true;
     }
 
     /// <summary>A placeholder's value as a key part; the legacy test seam puts values in verbatim, as literal text.</summary>

@@ -51,8 +51,8 @@ internal sealed class ResolvedEffects
             return (keys.Reads, keys.Writes);
         }
 
-        var values = new KeyArguments(arguments, _shapes, ValuesOverride);
-        return (Expand(_reads, values, normalizer), Expand(_writes, values, normalizer));
+        KeyArguments? values = null;
+        return (Expand(_reads, arguments, ref values, normalizer), Expand(_writes, arguments, ref values, normalizer));
     }
 
     private static bool IsConstant(KeyTemplate[] templates)
@@ -68,13 +68,38 @@ internal sealed class ResolvedEffects
         return true;
     }
 
-    private static ResourceKey[] Expand(KeyTemplate[] templates, KeyArguments arguments, KeyNormalizer normalizer)
+    private ResourceKey[] Expand(KeyTemplate[] templates, IReadOnlyDictionary<string, object?> arguments, ref KeyArguments? values, KeyNormalizer normalizer)
     {
         if (templates.Length == 0)
         {
             return [];
         }
 
+        if (templates.Length == 1 && TryOneSegment(templates[0], arguments, normalizer, out var key))
+        {
+            return [key];
+        }
+
+        return Expand(templates, values ??= new KeyArguments(arguments, _shapes, ValuesOverride), normalizer);
+    }
+
+    /// <summary>
+    /// The common case, one template whose one placeholder is a whole segment (<c>items/{id}</c>) and an argument with one plain value:
+    /// the key straight from the value, with no parts, lists or joined text. False when unsure: the general path then decides.
+    /// </summary>
+    private bool TryOneSegment(KeyTemplate template, IReadOnlyDictionary<string, object?> arguments, KeyNormalizer normalizer, out ResourceKey key)
+    {
+        key = default;
+        return ValuesOverride is null
+            && template.SegmentArgument is { } name
+            && arguments.TryGetValue(name, out object? raw)
+            && _shapes.TryGetValue(name, out var shape)
+            && shape.TrySingle(raw, out string? value)
+            && template.TryKey(value, normalizer, out key);
+    }
+
+    private static ResourceKey[] Expand(KeyTemplate[] templates, KeyArguments arguments, KeyNormalizer normalizer)
+    {
         var expanded = new List<KeyPart[]>();
         foreach (var t in templates)
         {

@@ -27,6 +27,9 @@ internal readonly struct ResourceKey : IEquatable<ResourceKey>
         return key.Length == 0 ? Root : new ResourceKey(key.Split('/', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    /// <summary>A key made of <paramref name="segments"/>, which must be non-empty and free of <c>/</c> (as <see cref="Parse"/> would split them); not copied.</summary>
+    internal static ResourceKey FromSegments(string[] segments) => new(segments);
+
     /// <summary>Whether one key is an ancestor-or-equal of the other, comparing whole segments.</summary>
     public bool Overlaps(ResourceKey other)
     {

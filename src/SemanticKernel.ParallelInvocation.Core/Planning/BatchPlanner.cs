@@ -23,17 +23,35 @@ namespace SemanticKernel.ParallelInvocation.Planning;
 /// nothing. The skipping kinds between declared calls come from a second pass without the undeclared calls, so that an undeclared
 /// call that dominates a failed write cannot hide it from the declared calls after it. Batches without undeclared calls take one pass.
 /// </para>
+/// <para>
+/// The common batch, calls on distinct keys that are all as deep (<c>items/1</c>, <c>items/2</c>), needs no trie: at one depth two keys
+/// overlap only when they are equal, so one hash table of the keys tells whether any two calls conflict. None do: nothing is ordered.
+/// Otherwise (a conflict, keys of different depths, data dependencies) the trie plans the batch.
+/// </para>
 /// </remarks>
 internal static class BatchPlanner
 {
+    /// <summary>The most keys a table kept for the thread's next batch may hold (a larger table is left to the collector).</summary>
+    private const int MaxPooledKeys = 256;
+
+    [ThreadStatic]
+    private static Dictionary<ResourceKey, (int Owner, bool Written)>? t_owners;
+
     public static ExecutionPlan Plan(IReadOnlyList<PlanInput> calls)
     {
         ArgumentNullException.ThrowIfNull(calls);
-        if (OnlyReads(calls))
+        if (OnlyReads(calls) || NoConflicts(calls))
         {
-            return ExecutionPlan.Unordered(calls.Count); // reads never conflict with reads: no edges, no trie
+            return ExecutionPlan.Unordered(calls.Count); // no two calls conflict: no edges, no trie
         }
 
+        return PlanWithTrie(calls);
+    }
+
+    /// <summary>Plans with the key trie, whatever the batch (<see cref="Plan"/> skips it when no two calls conflict); tests compare the two.</summary>
+    internal static ExecutionPlan PlanWithTrie(IReadOnlyList<PlanInput> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
         var all = Pass(calls, declaredOnly: false);
         bool anyUndeclared = false, anyDeclared = false;
         foreach (var call in calls)
@@ -80,6 +98,110 @@ internal static class BatchPlanner
             {
                 return false;
             }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether no two calls conflict, known cheaply: every key of the batch has one depth (so keys overlap only when equal), there are no
+    /// data dependencies, and no key written by one call is read or written by another. False when unsure: the trie then decides.
+    /// </summary>
+    private static bool NoConflicts(IReadOnlyList<PlanInput> calls)
+    {
+        int depth = -1, participants = 0, keyCount = 0;
+        for (int c = 0; c < calls.Count; c++)
+        {
+            var call = calls[c];
+            if (call.DataDependencies is { Length: > 0 })
+            {
+                return false;
+            }
+
+            if (call.Reads.Length + call.Writes.Length == 0)
+            {
+                continue;
+            }
+
+            participants++;
+            keyCount += call.Reads.Length + call.Writes.Length;
+            if (!SameDepth(call.Reads, ref depth) || !SameDepth(call.Writes, ref depth))
+            {
+                return false;
+            }
+        }
+
+        if (participants <= 1)
+        {
+            return true; // a call never waits for itself
+        }
+
+        // Each key's first owner, and whether it was written; Shared marks a key read by several calls (any write to it then conflicts).
+        var owners = t_owners ?? new Dictionary<ResourceKey, (int Owner, bool Written)>(keyCount);
+        t_owners = null; // planning never re-enters, but a table in use is never shared
+        try
+        {
+            for (int c = 0; c < calls.Count; c++)
+            {
+                var call = calls[c];
+                if (!Claim(owners, call.Reads, c, written: false) || !Claim(owners, call.Writes, c, written: true))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (owners.EnsureCapacity(0) <= MaxPooledKeys) // its capacity, however early the batch stopped
+            {
+                owners.Clear(); // keeps no key alive, and the table for this thread's next batch
+                t_owners = owners;
+            }
+        }
+    }
+
+    private static bool SameDepth(ResourceKey[] keys, ref int depth)
+    {
+        foreach (var key in keys)
+        {
+            int d = key.Segments.Length;
+            if (depth >= 0 && d != depth)
+            {
+                return false;
+            }
+
+            depth = d;
+        }
+
+        return true;
+    }
+
+    /// <summary>Records that <paramref name="call"/> reads or writes <paramref name="keys"/>; false if that conflicts with another call.</summary>
+    private static bool Claim(Dictionary<ResourceKey, (int Owner, bool Written)> owners, ResourceKey[] keys, int call, bool written)
+    {
+        const int Shared = -1;
+        foreach (var key in keys)
+        {
+            if (!owners.TryGetValue(key, out var entry))
+            {
+                owners.Add(key, (call, written));
+                continue;
+            }
+
+            if (entry.Owner == call)
+            {
+                owners[key] = (call, written || entry.Written);
+                continue;
+            }
+
+            if (written || entry.Written)
+            {
+                return false; // another call has this key, and one of the two writes it
+            }
+
+            owners[key] = (Shared, false);
         }
 
         return true;

@@ -189,6 +189,63 @@ public sealed class BatchPlannerTests
             p.writes.Any(w => q.reads.Concat(q.writes).Any(k => Overlap(w, k))) || q.writes.Any(w => p.reads.Concat(p.writes).Any(k => Overlap(w, k)));
     }
 
+    /// <summary>
+    /// <see cref="BatchPlanner.Plan"/> skips the trie when it can tell that no two calls conflict; on random batches (mostly keys of one
+    /// depth, often distinct, sometimes equal, sometimes another depth, undeclared calls and data dependencies) it gives the trie's plan.
+    /// </summary>
+    [Fact]
+    public void Plan_RandomBatchesOfOneDepth_SameAsTheTrie()
+    {
+        var sameDepth = Gen.Choose(0, 40).Select(i => $"items/{i}");
+        var key = Gen.Frequency((12, sameDepth), (1, Gen.Elements("", "items", "items/3/x", "other/3", "items/3")));
+        var call =
+            from nr in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(1, 2)))
+            from nw in Gen.Frequency((1, Gen.Constant(0)), (3, Gen.Choose(1, 2)))
+            from reads in Gen.ArrayOf(key, nr)
+            from writes in Gen.ArrayOf(key, nw)
+            from undeclared in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
+            from data in Gen.Frequency((12, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (reads, writes, undeclared, data);
+        var batches = Gen.Choose(1, 12).SelectMany(n => Gen.ArrayOf(call, n)).ToArbitrary();
+        int unordered = 0, ordered = 0;
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000).WithQuietOnSuccess(true), Prop.ForAll(batches, batch =>
+        {
+            var inputs = batch.Select((c, i) => PlanInput.Of(c.reads, c.writes) with { OrdersOnly = c.undeclared, DataDependencies = c.data && i > 0 ? [i - 1] : null }).ToArray();
+            var fast = BatchPlanner.Plan(inputs);
+            var trie = BatchPlanner.PlanWithTrie(inputs);
+            _ = fast.EdgeCount == 0 && inputs.Any(c => c.Writes.Length > 0) ? unordered++ : ordered++;
+            for (int j = 0; j < inputs.Length; j++)
+            {
+                if (!fast.Predecessors[j].SequenceEqual(trie.Predecessors[j]) || !fast.Successors[j].SequenceEqual(trie.Successors[j]))
+                {
+                    return false.Label($"call {j}: [{string.Join(",", fast.Predecessors[j])}], the trie gives [{string.Join(",", trie.Predecessors[j])}]");
+                }
+            }
+
+            return (fast.EdgeCount == trie.EdgeCount).Label("edge count");
+        }));
+
+        // The generator reaches both sides: batches with writes and nothing to order, and batches with something to order.
+        Assert.InRange(unordered, 200, 2000);
+        Assert.InRange(ordered, 200, 2000);
+    }
+
+    [Fact]
+    public void Plan_DistinctKeysOfOneDepthExceptAPrefix_OrdersThePrefixWrite()
+    {
+        // items/3 and items/4 are distinct at one depth; items (an ancestor) sends the batch to the trie, which orders it after both.
+        var plan = BatchPlanner.Plan([PlanInput.Of([], ["items/3"]), PlanInput.Of([], ["items/4"]), PlanInput.Of([], ["items"])]);
+        Assert.Equal([0, 1], Preds(plan, 2));
+    }
+
+    [Fact]
+    public void Plan_DistinctWritesOfOneDepthAndASharedRead_WriteOfTheSharedKeyWaitsForBothReaders()
+    {
+        var plan = BatchPlanner.Plan([PlanInput.Of(["items/1"], ["items/2"]), PlanInput.Of(["items/1"], ["items/3"]), PlanInput.Of([], ["items/1"])]);
+        Assert.Empty(plan.Predecessors[1]);
+        Assert.Equal([0, 1], Preds(plan, 2));
+    }
+
     [Fact]
     public void Plan_UndeclaredCallBetweenAFailedWriteAndItsReader_ReaderStillHangsOffTheWrite()
     {

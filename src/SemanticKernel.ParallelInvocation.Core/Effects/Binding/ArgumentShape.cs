@@ -1,9 +1,12 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 
 namespace SemanticKernel.ParallelInvocation.Effects;
@@ -52,6 +55,17 @@ internal abstract class ArgumentShape
     /// <exception cref="KeyBindingException">The value cannot be bound, or is nested too deeply.</exception>
     public abstract List<string>? Values(object? raw);
 
+    /// <summary>
+    /// The one canonical value of <paramref name="raw"/> when it can be had without binding (a value of the parameter's type that is
+    /// no sequence, a JSON string for a string, a JSON integer for an int); false when unsure: <see cref="Values"/> then decides,
+    /// errors included.
+    /// </summary>
+    public virtual bool TrySingle(object? raw, [NotNullWhen(true)] out string? value)
+    {
+        value = null;
+        return false;
+    }
+
     private static ParameterInfo? FindParameter(MethodInfo method, string argument)
     {
         var parameters = method.GetParameters();
@@ -99,6 +113,48 @@ internal abstract class ArgumentShape
 internal sealed class ClrArgumentShape(Type type, string argument, JsonSerializerOptions options, ValueCanonicalizer canonicalizer)
     : ArgumentShape(argument, options, canonicalizer)
 {
+    private int _plainInt32; // 0 not known yet, 1 plain, 2 not
+
+    public override bool TrySingle(object? raw, [NotNullWhen(true)] out string? value)
+    {
+        value = null;
+        switch (raw)
+        {
+            case null:
+                return false;
+            case JsonElement { ValueKind: JsonValueKind.String } json when type == typeof(string):
+                value = json.GetString()!; // as ParameterBinder.Bind binds it
+                return true;
+            case JsonElement { ValueKind: JsonValueKind.Number } json when type == typeof(int) && PlainInt32() && json.TryGetInt32(out int number):
+                value = number.ToString(CultureInfo.InvariantCulture); // what the serializer's own converter reads, spelled as ValueCanonicalizer spells an int
+                return true;
+        }
+
+        return type.IsInstanceOfType(raw) && TryScalar(raw, out value); // ParameterBinder.Bind keeps such a value as it is
+    }
+
+    /// <summary>Whether an <see cref="int"/> argument is read by the serializer's own converter and has no canonicaliser of the user's.</summary>
+    private bool PlainInt32()
+    {
+        if (_plainInt32 != 0)
+        {
+            return _plainInt32 == 1;
+        }
+
+        bool plain;
+        try
+        {
+            plain = ReferenceEquals(Options.GetTypeInfo(typeof(int)).Converter, JsonMetadataServices.Int32Converter) && !Canonicalizer.HasCustom(typeof(int));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            plain = false; // the general path reports it
+        }
+
+        _plainInt32 = plain ? 1 : 2; // a benign race: every thread finds the same
+        return plain;
+    }
+
     public override List<string>? Values(object? raw)
     {
         if (raw is null || ParameterBinder.Bind(raw, type, Options, Argument) is not { } bound)
@@ -121,17 +177,14 @@ internal sealed class ClrArgumentShape(Type type, string argument, JsonSerialize
         {
             case null:
                 return false;
-            case string s:
-                values.Add(s);
-                return true;
             case JsonElement element:
                 CanonicalJson.CheckDepth(element, Argument);
                 return AddJson(element, values, e => CanonicalJson.Text(e, Argument), depth);
         }
 
-        if (Canonicalizer.HasCustom(value.GetType()) || !IsSequence(value))
+        if (TryScalar(value, out string? text))
         {
-            values.Add(Canonicalizer.Text(value, Options, Argument));
+            values.Add(text);
             return true;
         }
 
@@ -144,5 +197,18 @@ internal sealed class ClrArgumentShape(Type type, string argument, JsonSerialize
         }
 
         return true;
+    }
+
+    /// <summary>The text of a bound value that gives one key value: a string as it is, a value that is no sequence (or has the user's canonicaliser) canonically.</summary>
+    private bool TryScalar(object value, [NotNullWhen(true)] out string? text)
+    {
+        text = value switch
+        {
+            string s => s,
+            JsonElement => null,
+            _ when Canonicalizer.HasCustom(value.GetType()) || !IsSequence(value) => Canonicalizer.Text(value, Options, Argument),
+            _ => null,
+        };
+        return text is not null;
     }
 }

@@ -28,6 +28,12 @@ internal static class ParameterBinder
             return json.GetString(); // what the serializer's string converter reads
         }
 
+        return Convert(raw, type, options, argument);
+    }
+
+    /// <summary>A value not of the type: deserialized or converted (apart from <see cref="Bind"/>, whose early answers would otherwise pay for these closures).</summary>
+    private static object? Convert(object raw, Type type, JsonSerializerOptions options, string argument)
+    {
         JsonTypeInfo info;
         try
         {

@@ -48,10 +48,11 @@ internal sealed class ValueCanonicalizer
             return text;
         }
 
-        return value is JsonElement element
-            ? CanonicalJson.Text(element, argument)
-            : CanonicalJson.Write(w => WriteValue(w, value, options, argument, 1));
+        return value is JsonElement element ? CanonicalJson.Text(element, argument) : Json(value, options, argument);
     }
+
+    /// <summary>Canonical JSON of a value; apart from <see cref="Text"/>, whose scalars would otherwise pay for this closure on every call.</summary>
+    private string Json(object value, JsonSerializerOptions options, string argument) => CanonicalJson.Write(w => WriteValue(w, value, options, argument, 1));
 
     private bool TryCustom(object value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
     {
