@@ -133,10 +133,11 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
         try
         {
             var path = SkPaths.Of(context);
+            var claim = Claim.NotThisBatch;
             if (context.FunctionCount > 1 && Key(context, path) is { } key)
             {
                 var parent = BatchFlow.Current;
-                var claim = Find(key, parent, context, next, out var batch, out var call);
+                claim = Find(key, parent, context, next, out var batch, out var call);
                 if (claim == Claim.Claimed)
                 {
                     return batch!.DeliverAsync(call!, context, next);
@@ -149,8 +150,9 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
                 }
             }
 
-            // One call to deliver (or one the batch did not predict): nothing to run in parallel with, it runs as Semantic Kernel would.
-            return SingleCall.RunAsync(Executor, context, next, Diagnose(context, path));
+            // One call to deliver (or one the batch did not predict): nothing to run in parallel with, it runs as Semantic Kernel would, on
+            // this thread; a call the batch did not predict starts on the pool, so that Semantic Kernel's loop goes on delivering the batch.
+            return SingleCall.RunAsync(Executor, context, next, Diagnose(context, path), runHere: claim != Claim.NotPredicted);
         }
         catch (Exception ex)
         {
