@@ -78,7 +78,10 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     public System.Threading.CancellationTokenRegistration WaitCancellation { get; set; }
 
     /// <summary>Gets or sets the run started on the delivering thread, handed out of the execution context it ran in.</summary>
-    public ValueTask<object?> DeliveredRun { get; set; }
+    public Task? DeliveredRun { get; set; }
+
+    /// <summary>Gets or sets the engine's pending run handed into that execution context.</summary>
+    public TaskCompletionSource<object?>? WaitPending { get; set; }
 
     /// <summary>Gets or sets the call's outcome once the engine decided it (batch lock).</summary>
     public ToolCallOutcome? Decided { get; set; }

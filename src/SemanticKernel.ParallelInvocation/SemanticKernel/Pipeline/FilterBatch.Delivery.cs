@@ -31,9 +31,9 @@ internal sealed partial class FilterBatch
         }
 
         call.Arrival?.TrySetResult(true);
-        if (call.Rendezvous && TakeWaiting(call) is { } waiting && RunDelivered(call, context, next, waiting))
+        if (call.Rendezvous && TakeWaiting(call) is { } waiting && RunDelivered(call, context, next, waiting) is { } answer)
         {
-            return Task.CompletedTask;
+            return answer;
         }
 
         return AnswerAsync(call, context, next);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
@@ -19,7 +20,7 @@ internal sealed partial class FilterBatch
     private static readonly ContextCallback s_runDelivered = static state =>
     {
         var call = (BatchCall)state!;
-        call.DeliveredRun = call.Batch.RunAsync(call, call.Delivered!, call.Next, call.WaitToken);
+        call.DeliveredRun = call.Batch.RunAtDeliveryAsync(call, call.Delivered!, call.Next!, call.WaitPending!);
     };
 
     private static readonly Action<TakenCall> s_runTaken = static taken =>
@@ -161,49 +162,86 @@ internal sealed partial class FilterBatch
 
     /// <summary>
     /// Runs a delivered call the engine waits for: here, on the delivering thread (unless it has a synchronization context, or the options
-    /// say calls start on the pool), in the execution context the engine started it in. Returns whether the delivery is answered by this
-    /// run alone: it succeeded at once, and the engine cannot decide otherwise (no token that could fire) nor is this delivery the one that
-    /// waits for the report.
+    /// say calls start on the pool), in the execution context the engine started it in; returns the delivery's answer, or null where the
+    /// call is handed to the pool or cancelled (then the delivery waits for the outcome).
     /// </summary>
-    private bool RunDelivered(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, TaskCompletionSource<object?> waiting)
+    private Task? RunDelivered(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, TaskCompletionSource<object?> waiting)
     {
         call.WaitCancellation.Dispose();
         var token = call.WaitToken;
         if (token.IsCancellationRequested)
         {
             waiting.TrySetCanceled(token);
-            return false;
+            return null;
         }
 
         if (Executor.Options.RunReadyCallsOnCallingThread == false || SynchronizationContext.Current is not null || TaskScheduler.Current != TaskScheduler.Default)
         {
             ThreadPool.UnsafeQueueUserWorkItem(s_runTaken, new TakenCall(call, context, next, waiting), preferLocal: false);
-            return false;
+            return null;
         }
 
-        ValueTask<object?> run;
         EnterInline();
         try
         {
-            if (call.WaitContext is { } executionContext)
+            if (call.WaitContext is not { } executionContext)
             {
-                ExecutionContext.Run(executionContext, s_runDelivered, call);
-                run = call.DeliveredRun;
-                call.DeliveredRun = default;
+                return RunAtDeliveryAsync(call, context, next, waiting);
             }
-            else
-            {
-                run = RunAsync(call, context, next, token);
-            }
+
+            call.WaitPending = waiting;
+            ExecutionContext.Run(executionContext, s_runDelivered, call);
+            var run = call.DeliveredRun;
+            call.DeliveredRun = null;
+            call.WaitPending = null;
+            return run;
         }
         finally
         {
             ExitInline();
         }
+    }
 
-        bool succeeded = run.IsCompletedSuccessfully;
-        Complete(run, waiting);
-        return succeeded && !token.CanBeCanceled && call.Index != _lastIndex && Volatile.Read(ref _haltedAt) == int.MaxValue;
+    /// <summary>
+    /// A delivered call's run on the delivering thread, which also answers the delivery: where it succeeds and the engine cannot decide
+    /// otherwise (no token that could fire), and this is not the delivery that waits for the report, from the run alone (the context is
+    /// Semantic Kernel's own); else from the outcome once the engine decides it.
+    /// </summary>
+    private async Task RunAtDeliveryAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, TaskCompletionSource<object?> waiting)
+    {
+        call.RunContext = context;
+        BatchFlow.Current = call;
+        bool succeeded = false;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+            succeeded = true;
+        }
+        catch (Exception ex)
+        {
+            call.Failure = ExceptionDispatchInfo.Capture(ex);
+            AfterRun(call, context, failed: true);
+            waiting.TrySetException(ex);
+        }
+
+        if (succeeded)
+        {
+            AfterRun(call, context, failed: false);
+            try
+            {
+                waiting.TrySetResult(context.Result.GetValue<object>());
+            }
+            catch (Exception ex)
+            {
+                waiting.TrySetException(ex);
+                succeeded = false;
+            }
+        }
+
+        if (!succeeded || call.WaitToken.CanBeCanceled || call.Index == _lastIndex || Volatile.Read(ref _haltedAt) != int.MaxValue)
+        {
+            await AnswerAsync(call, context, next).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Completes the engine's pending run with the call's run, now if it has ended, else when it ends.</summary>
