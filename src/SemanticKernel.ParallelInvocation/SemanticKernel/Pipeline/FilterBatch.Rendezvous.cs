@@ -42,7 +42,12 @@ internal sealed partial class FilterBatch
     private ITimer? _watchdog;
 
     /// <summary>The engine decided a call (under the engine's lock): recorded, and the delivery waiting for it, if any, resumes on the pool.</summary>
-    private void Decide(BatchCall call, ToolCallOutcome outcome)
+    private void Decide(BatchCall call, ToolCallOutcome outcome) => Settle(call, outcome, null);
+
+    /// <summary>The batch's run failed before the call was decided: its delivery gets the error.</summary>
+    private void Fault(BatchCall call, IReadOnlyCollection<Exception> exceptions) => Settle(call, null, exceptions);
+
+    private void Settle(BatchCall call, ToolCallOutcome? outcome, IReadOnlyCollection<Exception>? exceptions)
     {
         TaskCompletionSource<ToolCallOutcome>? waiter;
         lock (_gate)
@@ -53,28 +58,18 @@ internal sealed partial class FilterBatch
             }
 
             call.Decided = outcome;
-            waiter = call.OutcomeWaiter;
-        }
-
-        waiter?.TrySetResult(outcome);
-    }
-
-    /// <summary>The batch's run failed before the call was decided: its delivery gets the error.</summary>
-    private void Fault(BatchCall call, IReadOnlyCollection<Exception> exceptions)
-    {
-        TaskCompletionSource<ToolCallOutcome>? waiter;
-        lock (_gate)
-        {
-            if (call.Decided is not null || call.RunFailure is not null)
-            {
-                return;
-            }
-
             call.RunFailure = exceptions;
             waiter = call.OutcomeWaiter;
         }
 
-        waiter?.TrySetException(exceptions);
+        if (outcome is not null)
+        {
+            waiter?.TrySetResult(outcome);
+        }
+        else
+        {
+            waiter?.TrySetException(exceptions!);
+        }
     }
 
     /// <summary>The call's outcome: at once where it is decided, else once the engine decides it.</summary>
