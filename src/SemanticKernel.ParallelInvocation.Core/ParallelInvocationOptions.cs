@@ -137,9 +137,11 @@ public sealed class ParallelInvocationOptions
     /// </remarks>
     /// <value>
     /// The default value is <see langword="null"/>: the host decides. <see cref="ParallelFunctionInvokingChatClient"/>, which awaits each
-    /// batch at once, runs the ready calls on its calling thread (as <c>FunctionInvokingChatClient</c> does); the Semantic Kernel adapter
-    /// and <see cref="ParallelToolExecutor"/> used directly start every call on the thread pool, and <c>ExecuteAsync</c> returns at
-    /// once. <see langword="true"/> or <see langword="false"/> decides for every host.
+    /// batch at once, runs the ready calls on its calling thread (as <c>FunctionInvokingChatClient</c> does); so does the Semantic Kernel
+    /// adapter, on the thread that delivers the call (as Semantic Kernel runs them), except in a batch where a call waits for its delivery
+    /// before it may run (then every call starts on the thread pool); <see cref="ParallelToolExecutor"/> used directly starts every call on
+    /// the thread pool, and <c>ExecuteAsync</c> returns at once. <see langword="true"/> or <see langword="false"/> decides for every host
+    /// (<see langword="false"/> also keeps the Semantic Kernel adapter from running a call on the thread that delivers it).
     /// </value>
     public bool? RunReadyCallsOnCallingThread { get; set; }
 

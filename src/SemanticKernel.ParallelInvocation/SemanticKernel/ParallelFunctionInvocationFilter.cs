@@ -31,6 +31,16 @@ namespace SemanticKernel.ParallelInvocation;
 /// the exception that escaped the inner filters, rethrown as it was thrown, so that Semantic Kernel writes its usual error. A batch with one
 /// call to deliver runs as Semantic Kernel would, through <c>next</c>, as a batch of one.
 /// </para>
+/// <para>
+/// Threads: the calls ready when a batch starts run on the thread that delivered its first call, one after another, as Semantic Kernel
+/// runs them (unless <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/> is <see langword="false"/>, or that thread has a
+/// <see cref="System.Threading.SynchronizationContext"/>); before each, the engine queues a pool helper that takes over the others if the
+/// thread is held up. Delivered concurrently (OpenAI with <c>AllowConcurrentInvocation</c>), a call the engine starts before Semantic Kernel
+/// delivers it waits for its delivery and then runs on the delivering thread with Semantic Kernel's own context, so that a call that
+/// completes at once answers its delivery at once; should the delivering thread be held up in one call (a tool that blocks), the calls
+/// waiting for their deliveries run without them, on the pool, with contexts built here, within about a millisecond. A call of a
+/// concurrency group waits for its delivery without holding its group's permit, and starts on the pool.
+/// </para>
 /// <para>What still differs from Semantic Kernel alone:</para>
 /// <list type="bullet">
 /// <item><description>
@@ -133,10 +143,11 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
         try
         {
             var path = SkPaths.Of(context);
+            var claim = Claim.NotThisBatch;
             if (context.FunctionCount > 1 && Key(context, path) is { } key)
             {
                 var parent = BatchFlow.Current;
-                var claim = Find(key, parent, context, next, out var batch, out var call);
+                claim = Find(key, parent, context, next, out var batch, out var call);
                 if (claim == Claim.Claimed)
                 {
                     return batch!.DeliverAsync(call!, context, next);
@@ -149,8 +160,9 @@ public sealed class ParallelFunctionInvocationFilter : IAutoFunctionInvocationFi
                 }
             }
 
-            // One call to deliver (or one the batch did not predict): nothing to run in parallel with, it runs as Semantic Kernel would.
-            return SingleCall.RunAsync(Executor, context, next, Diagnose(context, path));
+            // One call to deliver (or one the batch did not predict): nothing to run in parallel with, it runs as Semantic Kernel would, on
+            // this thread; a call the batch did not predict starts on the pool, so that Semantic Kernel's loop goes on delivering the batch.
+            return SingleCall.RunAsync(Executor, context, next, Diagnose(context, path), runHere: claim != Claim.NotPredicted);
         }
         catch (Exception ex)
         {

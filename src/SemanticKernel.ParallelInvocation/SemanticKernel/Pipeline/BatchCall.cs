@@ -59,6 +59,36 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     /// <summary>Gets or sets the exception that escaped the call's pipeline, rethrown to Semantic Kernel at the call's delivery.</summary>
     public ExceptionDispatchInfo? Failure { get; set; }
 
-    /// <summary>Gets the call's outcome, completed by the engine as soon as it is decided.</summary>
-    public TaskCompletionSource<ToolCallOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// Gets a value indicating whether the call runs where both the engine has started it and Semantic Kernel has delivered it, whichever
+    /// comes second (concurrent delivery): on the delivering thread when the delivery comes second, so that the delivery completes with it.
+    /// </summary>
+    public bool Rendezvous { get; init; }
+
+    /// <summary>Gets or sets the engine's pending run of a rendezvous call it started before its delivery (batch lock).</summary>
+    public TaskCompletionSource<object?>? Waiting { get; set; }
+
+    /// <summary>Gets or sets the token the engine started the waiting call with.</summary>
+    public System.Threading.CancellationToken WaitToken { get; set; }
+
+    /// <summary>Gets or sets the execution context the engine started the waiting call in; the call runs in it.</summary>
+    public System.Threading.ExecutionContext? WaitContext { get; set; }
+
+    /// <summary>Gets or sets the registration that ends the wait when the engine's token fires.</summary>
+    public System.Threading.CancellationTokenRegistration WaitCancellation { get; set; }
+
+    /// <summary>Gets or sets the run started on the delivering thread, handed out of the execution context it ran in.</summary>
+    public Task? DeliveredRun { get; set; }
+
+    /// <summary>Gets or sets the engine's pending run handed into that execution context.</summary>
+    public TaskCompletionSource<object?>? WaitPending { get; set; }
+
+    /// <summary>Gets or sets the call's outcome once the engine decided it (batch lock).</summary>
+    public ToolCallOutcome? Decided { get; set; }
+
+    /// <summary>Gets or sets the failure of the whole batch's run, where it failed before this call was decided (batch lock).</summary>
+    public System.Collections.Generic.IReadOnlyCollection<Exception>? RunFailure { get; set; }
+
+    /// <summary>Gets or sets the task a delivery waits on for the outcome, made only where it is not decided yet (batch lock).</summary>
+    public TaskCompletionSource<ToolCallOutcome>? OutcomeWaiter { get; set; }
 }

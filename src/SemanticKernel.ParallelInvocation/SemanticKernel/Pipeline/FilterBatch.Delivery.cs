@@ -15,8 +15,9 @@ internal sealed partial class FilterBatch
     /// (rethrown as it escaped the inner filters), or the engine's text where it did not run. The call that halted the batch, and the last
     /// call Semantic Kernel will deliver, are answered only once the batch's report exists.
     /// </summary>
-    public async Task DeliverAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
+    public Task DeliverAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
+        // Not an async method: a call run here that completes at once answers its delivery with no asynchronous state.
         if (Volatile.Read(ref _skippedUndelivered) is not null)
         {
             List<BatchCall>? skipped;
@@ -30,7 +31,17 @@ internal sealed partial class FilterBatch
         }
 
         call.Arrival?.TrySetResult(true);
-        var outcome = await call.Outcome.Task.ConfigureAwait(false);
+        if (call.Rendezvous && TakeWaiting(call) is { } waiting && RunDelivered(call, context, next, waiting) is { } answer)
+        {
+            return answer;
+        }
+
+        return AnswerAsync(call, context, next);
+    }
+
+    private async Task AnswerAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
+    {
+        var outcome = await OutcomeAsync(call).ConfigureAwait(false);
         int j = call.Index;
         int terminatedAt = Volatile.Read(ref _terminatedAt);
         if (terminatedAt >= 0 && j > terminatedAt)
@@ -110,6 +121,7 @@ internal sealed partial class FilterBatch
         lock (_gate)
         {
             _finished = true;
+            DisarmWatchdogLocked();
         }
 
         // Unregistered at once: the registry's key (the assistant message) lives as long as the conversation.

@@ -86,7 +86,7 @@ internal sealed partial class FilterBatch
             object result;
             if (_calls[k] is { } batchCall)
             {
-                var outcome = await batchCall.Outcome.Task.ConfigureAwait(false);
+                var outcome = await OutcomeAsync(batchCall).ConfigureAwait(false);
                 result = ToolResultTexts.ProcessFunctionResult(outcome.Status switch
                 {
                     ToolCallStatus.Succeeded => batchCall.RunContext!.Result.GetValue<object>() ?? string.Empty,

@@ -19,7 +19,7 @@ internal sealed partial class FilterBatch
     private static readonly Func<ToolCallRequest, CancellationToken, ValueTask<object?>> s_invoke =
         static (request, token) => ((BatchCall)request.State!).Batch.InvokeAsync((BatchCall)request.State!, token);
 
-    private static readonly Action<ToolCallOutcome> s_completed = static outcome => ((BatchCall)outcome.Request.State!).Outcome.TrySetResult(outcome);
+    private static readonly Action<ToolCallOutcome> s_completed = static outcome => ((BatchCall)outcome.Request.State!).Batch.Decide((BatchCall)outcome.Request.State!, outcome);
 
     private static readonly Func<ToolCallOutcome, bool> s_haltExempt = static outcome => ((BatchCall)outcome.Request.State!).Batch.IsExemptFromHalt((BatchCall)outcome.Request.State!);
 
@@ -40,6 +40,7 @@ internal sealed partial class FilterBatch
     private int _terminatedAt = -1;
     private int _answerUntil = -1;
     private bool _finished;
+    private bool _anyGated;
     private ChatHistory? _chatClientHistory;
     private List<BatchCall>? _skippedUndelivered;
 
@@ -67,17 +68,27 @@ internal sealed partial class FilterBatch
         _calls = new BatchCall?[first.FunctionCount];
         _batchCalls = new List<BatchCall>(capture.Calls.Count);
         _highestArrival = first.FunctionSequenceIndex;
+
+        // Delivering concurrently, with every call from the first delivered one on to be delivered (none rejected in between, so Semantic
+        // Kernel writes nothing to the chat history until every call is answered), a call the engine starts before its delivery waits for
+        // it and then runs on the delivering thread, with Semantic Kernel's own context, as Semantic Kernel would run it (see Rendezvous).
+        bool rendezvous = path == SkPath.Processor && _mode == DeliveryMode.Concurrent
+            && capture.Calls.Count == first.FunctionCount - first.FunctionSequenceIndex;
         foreach (var planned in capture.Calls)
         {
             bool delivered = planned.Index == first.FunctionSequenceIndex;
 
             // A call waits for its own delivery before it runs where it writes and Semantic Kernel may not deliver it, and (so that it
             // runs with Semantic Kernel's own context) wherever every call is delivered before any result is written.
-            bool gated = !delivered && (_mode == DeliveryMode.Concurrent || planned.Uncertain && MayWrite(planned.Function));
+            // A call of a concurrency group waits for its delivery without its group's permit (the permit is shared by the process).
+            bool meets = rendezvous && !delivered && !InGroup(planned.Function);
+            bool gated = !delivered && !meets && (_mode == DeliveryMode.Concurrent || planned.Uncertain && MayWrite(planned.Function));
+            _anyGated |= gated;
             var call = new BatchCall(this, planned.Index, planned.Function, planned.Arguments, planned.CallId, planned.CallContent)
             {
                 // Completed outside any lock, so its continuation (the engine's, queueing the call) may run where it is completed.
                 Arrival = gated ? new TaskCompletionSource<bool>() : null,
+                Rendezvous = meets,
             };
             if (delivered)
             {
@@ -188,14 +199,27 @@ internal sealed partial class FilterBatch
             };
         }
 
-        var batch = new ToolCallBatch(requests) { OnCallCompleted = s_completed };
+        // Semantic Kernel awaits a delivery's task before it delivers the next call, or delivering concurrently needs no delivery for a call
+        // to run: the ready calls run on the delivering thread, as Semantic Kernel would run them, the engine queueing a pool helper before
+        // each so that a call that blocks holds up no other. A gated call needs Semantic Kernel's loop to go on: then every call starts on
+        // the pool.
+        var batch = new ToolCallBatch(requests) { OnCallCompleted = s_completed, HostAwaitsAtOnce = !_anyGated };
         for (int i = 0; i < diagnostics.Count; i++)
         {
             batch.Diagnostics.Add(diagnostics[i]);
         }
 
         _toolBatch = batch;
-        Run = Executor.ExecuteAsync(batch, _cancellationToken);
+        EnterInline();
+        try
+        {
+            Run = Executor.ExecuteAsync(batch, _cancellationToken);
+        }
+        finally
+        {
+            ExitInline();
+        }
+
         _ = Run.ContinueWith(
             static (run, state) =>
             {
@@ -203,7 +227,7 @@ internal sealed partial class FilterBatch
                 // call is decided: every waiting delivery gets the error instead of waiting forever.
                 foreach (var call in (List<BatchCall>)state!)
                 {
-                    call.Outcome.TrySetException(run.Exception!.InnerExceptions);
+                    call.Batch.Fault(call, run.Exception!.InnerExceptions);
                 }
             },
             _batchCalls,
@@ -216,18 +240,38 @@ internal sealed partial class FilterBatch
     /// Runs one call for the engine: through Semantic Kernel's own rest of the pipeline if the call has been delivered, else through the
     /// filters after this one with a context built for it. An exception escaping the pipeline fails the call and is kept for its delivery.
     /// </summary>
-    private async ValueTask<object?> InvokeAsync(BatchCall call, CancellationToken cancellationToken)
+    private ValueTask<object?> InvokeAsync(BatchCall call, CancellationToken cancellationToken)
     {
         AutoFunctionInvocationContext? context;
         Func<AutoFunctionInvocationContext, Task>? next;
+        TaskCompletionSource<object?>? waiting = null;
         lock (_gate)
         {
             call.Started = true;
             context = call.Delivered;
             next = call.Next;
+            if (next is null && call.Rendezvous && !_takenOver)
+            {
+                waiting = WaitForDeliveryLocked(call, cancellationToken);
+            }
         }
 
-        context ??= call.Prepared ?? CallCapture.CreateContext(this, call);
+        if (waiting is not null)
+        {
+            if (cancellationToken.CanBeCanceled)
+            {
+                WatchWait(call, waiting, cancellationToken);
+            }
+
+            return new(waiting.Task);
+        }
+
+        return RunAsync(call, context ?? call.Prepared ?? CallCapture.CreateContext(this, call), next, cancellationToken);
+    }
+
+    /// <summary>Runs a call's pipeline: Semantic Kernel's own <c>next</c> where it was delivered, else the filters after this one.</summary>
+    private async ValueTask<object?> RunAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task>? next, CancellationToken cancellationToken)
+    {
         call.RunContext = context;
         BatchFlow.Current = call;
         try

@@ -9,7 +9,10 @@ namespace SemanticKernel.ParallelInvocation;
 /// <summary>
 /// A call with nothing to run in parallel with (the only call of its message Semantic Kernel delivers, or one the batch did not predict):
 /// the engine runs it as a batch of one, through Semantic Kernel's own <c>next</c>, so that it still gets the engine's approval, timeout,
-/// limits and report.
+/// limits and report. Where nothing else of the message waits on Semantic Kernel's loop (<c>runHere</c>), the call runs on the delivering
+/// thread, as Semantic Kernel would run it (unless <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/> says otherwise, or
+/// the thread has a <see cref="SynchronizationContext"/>): a call that completes at once then costs no thread hop and no asynchronous
+/// state in Semantic Kernel's loop.
 /// </summary>
 internal sealed class SingleCall(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
 {
@@ -18,10 +21,13 @@ internal sealed class SingleCall(AutoFunctionInvocationContext context, Func<Aut
 
     private ExceptionDispatchInfo? _failure;
 
-    public static async Task RunAsync(ParallelToolExecutor executor, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, string[] diagnostics)
+    public static async Task RunAsync(ParallelToolExecutor executor, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, string[] diagnostics, bool runHere)
     {
         var single = new SingleCall(context, next);
-        var batch = new ToolCallBatch([new ToolCallRequest(context.ToolCallId, context.Function.Name, context.Arguments, context.Function) { State = single, Invoker = s_invoke }]);
+        var batch = new ToolCallBatch([new ToolCallRequest(context.ToolCallId, context.Function.Name, context.Arguments, context.Function) { State = single, Invoker = s_invoke }])
+        {
+            HostAwaitsAtOnce = runHere,
+        };
         for (int i = 0; i < diagnostics.Length; i++)
         {
             batch.Diagnostics.Add(diagnostics[i]);
