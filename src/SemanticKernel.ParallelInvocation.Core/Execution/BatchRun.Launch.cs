@@ -21,7 +21,7 @@ internal sealed partial class BatchRun
 
     /// <summary>
     /// Runs the calls ready at the start on this thread (<see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/>), one after
-    /// another. While others still wait, <see cref="ReadyCallWatchdog"/> watches the batch, so that a call that blocks this thread holds
+    /// another. While others still wait, <see cref="Watchdog"/> watches the batch, so that a call that blocks this thread holds
     /// up the calls behind it for a millisecond or two, not until it ends.
     /// </summary>
     private void RunReadyHere(CallRun first)
@@ -33,7 +33,7 @@ internal sealed partial class BatchRun
         }
 
         Volatile.Write(ref _readyHead, first);
-        ReadyCallWatchdog.Watch(this);
+        Watchdog.Watch(this);
         RunReady();
     }
 
@@ -48,10 +48,10 @@ internal sealed partial class BatchRun
     }
 
     /// <summary>
-    /// The watchdog's look (under its lock, never under the batch's): returns whether calls still wait. If none was taken since the last
-    /// look, the thread taking them is held up, and a pool helper takes over the rest.
+    /// The watchdog's look (never under the batch's lock): returns whether calls still wait. If none was taken since the last look, the
+    /// thread taking them is held up, and a pool helper takes over the rest.
     /// </summary>
-    public bool LookAtReadyCalls()
+    bool IWatched.Look()
     {
         if (Volatile.Read(ref _readyHead) is null)
         {

@@ -21,7 +21,7 @@ namespace SemanticKernel.ParallelInvocation.Execution;
 /// (<see cref="LaunchAll"/>), so a call that ends at once does not have to wait for the lock that released it. The only host code run
 /// under the lock is <see cref="ToolCallBatch.OnCallCompleted"/> and a halt's predicates, each contained.
 /// </remarks>
-internal sealed partial class BatchRun
+internal sealed partial class BatchRun : IWatched
 {
     private readonly ParallelToolExecutor _executor;
     private readonly ParallelInvocationOptions _options;

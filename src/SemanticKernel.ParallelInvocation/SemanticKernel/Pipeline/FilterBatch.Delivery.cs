@@ -120,8 +120,7 @@ internal sealed partial class FilterBatch
 
         lock (_gate)
         {
-            _finished = true;
-            DisarmWatchdogLocked();
+            _finished = true; // the watchdog stops looking at its next look
         }
 
         // Unregistered at once: the registry's key (the assistant message) lives as long as the conversation.

@@ -4,17 +4,13 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
+using SemanticKernel.ParallelInvocation.Execution;
 
 namespace SemanticKernel.ParallelInvocation;
 
 // Concurrent delivery: a call meets its delivery and runs on the delivering thread; outcomes as the deliveries read them. See FilterBatch.cs.
 internal sealed partial class FilterBatch
 {
-    /// <summary>How long the delivering thread may stay in one call before the calls waiting for their deliveries run without them.</summary>
-    private static readonly TimeSpan s_watchPeriod = TimeSpan.FromMilliseconds(1);
-
-    private static readonly TimerCallback s_watch = static state => ((FilterBatch)state!).Watch();
-
     private static readonly Action<object?> s_waitCancelled = static state => ((BatchCall)state!).Batch.CancelWait((BatchCall)state!);
 
     private static readonly ContextCallback s_runDelivered = static state =>
@@ -39,7 +35,7 @@ internal sealed partial class FilterBatch
     private int _watchedInline = -1;
     private int _waitingCount;
     private bool _takenOver;
-    private ITimer? _watchdog;
+    private bool _watched; // in the engine's Watchdog, which looks while calls wait for their deliveries
 
     /// <summary>The engine decided a call (under the engine's lock): recorded, and the delivery waiting for it, if any, resumes on the pool.</summary>
     private void Decide(BatchCall call, ToolCallOutcome outcome) => Settle(call, outcome, null);
@@ -115,9 +111,10 @@ internal sealed partial class FilterBatch
         call.Waiting = waiting;
         call.WaitToken = cancellationToken;
         call.WaitContext = ExecutionContext.Capture();
-        if (_waitingCount++ == 0 && !_finished)
+        if (_waitingCount++ == 0 && !_finished && !_watched)
         {
-            (_watchdog ??= TimeProvider.System.CreateTimer(s_watch, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)).Change(s_watchPeriod, s_watchPeriod);
+            _watched = true;
+            Watchdog.Watch(this);
         }
 
         return waiting;
@@ -289,15 +286,7 @@ internal sealed partial class FilterBatch
         waiting.TrySetCanceled(call.WaitToken);
     }
 
-    private void LeaveWaitLocked()
-    {
-        if (--_waitingCount == 0)
-        {
-            DisarmWatchdogLocked();
-        }
-    }
-
-    private void DisarmWatchdogLocked() => _watchdog?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    private void LeaveWaitLocked() => --_waitingCount; // the watchdog stops looking at its next look once none waits
 
     /// <summary>The delivering thread enters (and leaves, <see cref="ExitInline"/>) a stretch where it runs calls: odd while inside.</summary>
     private void EnterInline() => Interlocked.Increment(ref _inline);
@@ -305,18 +294,29 @@ internal sealed partial class FilterBatch
     private void ExitInline() => Interlocked.Increment(ref _inline);
 
     /// <summary>
-    /// Ticks while calls wait for their deliveries. If the delivering thread has been inside the same stretch since the last tick, a call
-    /// it runs holds it up (a tool that blocks): the waiting calls, and every later one, then run without their deliveries, on the pool,
-    /// with contexts built here, so that one blocking call does not serialise the batch.
+    /// The engine's <see cref="Watchdog"/> looks while calls wait for their deliveries. If the delivering thread has been inside the same
+    /// stretch since the last look, a call it runs holds it up (a tool that blocks): the waiting calls, and every later one, then run
+    /// without their deliveries, on the pool, with contexts built here, so that one blocking call does not serialise the batch.
     /// </summary>
-    private void Watch()
+    bool IWatched.Look()
     {
+        lock (_gate)
+        {
+            if (_waitingCount == 0 || _finished)
+            {
+                _watched = false;
+                return false;
+            }
+        }
+
         int now = Volatile.Read(ref _inline);
         int seen = Interlocked.Exchange(ref _watchedInline, now);
         if ((now & 1) == 1 && now == seen)
         {
             TakeOver();
         }
+
+        return true;
     }
 
     private void TakeOver()
@@ -335,7 +335,6 @@ internal sealed partial class FilterBatch
             }
 
             _waitingCount = 0;
-            DisarmWatchdogLocked();
         }
 
         if (taken is null)

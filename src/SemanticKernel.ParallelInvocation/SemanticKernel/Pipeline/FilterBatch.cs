@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using SemanticKernel.ParallelInvocation.Execution;
 
 namespace SemanticKernel.ParallelInvocation;
 
@@ -14,7 +15,7 @@ namespace SemanticKernel.ParallelInvocation;
 /// been delivered, else with a context built as the path builds it (<see cref="InnerPipeline"/>). Each delivery of a call is answered
 /// from its run. State shared between deliveries and runs is guarded by <see cref="_gate"/>; no engine or host code runs under it.
 /// </summary>
-internal sealed partial class FilterBatch
+internal sealed partial class FilterBatch : IWatched
 {
     private static readonly Func<ToolCallRequest, CancellationToken, ValueTask<object?>> s_invoke =
         static (request, token) => ((BatchCall)request.State!).Batch.InvokeAsync((BatchCall)request.State!, token);
