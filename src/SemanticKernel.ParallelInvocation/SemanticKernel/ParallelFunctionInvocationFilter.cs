@@ -34,8 +34,8 @@ namespace SemanticKernel.ParallelInvocation;
 /// <para>
 /// Threads: the calls ready when a batch starts run on the thread that delivered its first call, one after another, as Semantic Kernel
 /// runs them (unless <see cref="ParallelInvocationOptions.RunReadyCallsOnCallingThread"/> is <see langword="false"/>, or that thread has a
-/// <see cref="System.Threading.SynchronizationContext"/>); before each, the engine queues a pool helper that takes over the others if the
-/// thread is held up. Delivered concurrently (OpenAI with <c>AllowConcurrentInvocation</c>), a call the engine starts before Semantic Kernel
+/// <see cref="System.Threading.SynchronizationContext"/>); while others wait, the engine's watchdog hands them to the pool if that thread
+/// is held up. Delivered concurrently (OpenAI with <c>AllowConcurrentInvocation</c>), a call the engine starts before Semantic Kernel
 /// delivers it waits for its delivery and then runs on the delivering thread with Semantic Kernel's own context, so that a call that
 /// completes at once answers its delivery at once; should the delivering thread be held up in one call (a tool that blocks), the calls
 /// waiting for their deliveries run without them, on the pool, with contexts built here, within about a millisecond. A call of a

@@ -201,9 +201,9 @@ internal sealed partial class FilterBatch : IWatched
         }
 
         // Semantic Kernel awaits a delivery's task before it delivers the next call, or delivering concurrently needs no delivery for a call
-        // to run: the ready calls run on the delivering thread, as Semantic Kernel would run them, the engine queueing a pool helper before
-        // each so that a call that blocks holds up no other. A gated call needs Semantic Kernel's loop to go on: then every call starts on
-        // the pool.
+        // to run: the ready calls run on the delivering thread, as Semantic Kernel would run them, the engine's watchdog handing the waiting
+        // ones to the pool if a call blocks that thread. A gated call needs Semantic Kernel's loop to go on: then every call starts on the
+        // pool.
         var batch = new ToolCallBatch(requests) { OnCallCompleted = s_completed, HostAwaitsAtOnce = !_anyGated };
         for (int i = 0; i < diagnostics.Count; i++)
         {
