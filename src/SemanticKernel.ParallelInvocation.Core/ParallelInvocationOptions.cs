@@ -126,8 +126,8 @@ public sealed class ParallelInvocationOptions
     /// mode, which invokes every call on the calling thread. Unlike that mode, a tool that blocks synchronously still does not
     /// serialise the batch: while calls wait their turn behind the one the calling thread runs, a watchdog (one timer for the process)
     /// looks every millisecond, and if the calling thread has started no call since its last look, a thread-pool helper takes over
-    /// the waiting calls (and is watched the same way). A call that blocks holds up the ones behind it for a millisecond or two, not
-    /// until it ends. Calls released later, when their predecessors finish, start on the thread pool as usual.
+    /// the waiting calls (and is watched the same way). A call that blocks holds up the ones behind it for a millisecond or two (on
+    /// Windows, whose timers tick about every 15.6 ms by default, up to about 30 ms), not until it ends. Calls released later, when their predecessors finish, start on the thread pool as usual.
     /// </para>
     /// <para>
     /// The price: until the calls it took have returned or first awaited, <c>ExecuteAsync</c> does not return, so a tool that blocks

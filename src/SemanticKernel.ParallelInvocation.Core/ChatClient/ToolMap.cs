@@ -7,7 +7,8 @@ namespace SemanticKernel.ParallelInvocation.ChatClient;
 /// <summary>
 /// A request's tools by name (the request's first, then the client's additional tools; the first of a name wins), kept by the client
 /// and reused by the next request whose tool lists hold the same tools under the same names, as most requests of an app do. Never
-/// changed once made, so requests running at once may share it.
+/// changed once made, so requests running at once may share it. The client keeps the last map, and so the last request's tools,
+/// referenced until a request with other tools replaces it.
 /// </summary>
 internal sealed class ToolMap
 {

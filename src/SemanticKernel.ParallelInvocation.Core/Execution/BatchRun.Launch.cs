@@ -59,9 +59,17 @@ internal sealed partial class BatchRun
         }
 
         int taken = Volatile.Read(ref _readyTaken);
-        if (taken == _readyTakenAtLastLook)
+        if (taken == _readyTakenAtLastLook && Interlocked.CompareExchange(ref _helperQueued, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static batch => batch.RunReady(), this, preferLocal: false);
+            // One helper at a time: while the pool has not started the last one, queueing more would only add work items.
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static batch =>
+                {
+                    Volatile.Write(ref batch._helperQueued, 0);
+                    batch.RunReady();
+                },
+                this,
+                preferLocal: false);
         }
 
         _readyTakenAtLastLook = taken;

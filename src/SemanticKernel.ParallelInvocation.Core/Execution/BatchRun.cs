@@ -52,6 +52,7 @@ internal sealed partial class BatchRun : IWatched
     private CallRun? _readyHead;
     private int _readyTaken; // ready calls taken from _readyHead, for the watchdog
     private int _readyTakenAtLastLook = -1; // read and written by the watchdog only
+    private int _helperQueued; // 1 while a helper the watchdog queued has not started
     private TimeSpan? _releasedAt; // set while Start queues the calls ready at the start; guarded by the lock
 
     private const int Running = 0;

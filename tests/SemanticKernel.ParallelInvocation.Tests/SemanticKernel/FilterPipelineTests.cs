@@ -81,6 +81,71 @@ public sealed class FilterPipelineTests
         Assert.Contains(ParallelInvocationDiagnostics.Check(kernel, TestKernels.OpenAISettings(Arrival.Concurrent)), d => d.Contains("not the outermost", System.StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A filter inserted before ParallelSK's that does not call <c>next</c> for one call of a batch delivered concurrently: that call never
+    /// reaches ParallelSK, so the batch must not wait for its delivery. The request completes, each id gets the result Semantic Kernel
+    /// gives it (the outer filter's for the vetoed call), and the report says the vetoed call did not run. Without ParallelSK (the
+    /// control) the results are the same.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FilterInsertedBeforeItAfterBuild_VetoesTheMiddleCall_NoWaitAndEveryIdAnswered(bool withParallelSK)
+    {
+        await using var server = new LocalModelServer();
+        server.ThenJson(WireFormats.OpenAIToolCalls(
+                new("c1", "Echo-say", """{"text":"a"}"""),
+                new("c2", "Echo-say", """{"text":"b"}"""),
+                new("c3", "Echo-say", """{"text":"c"}""")))
+            .ThenJson(WireFormats.OpenAIText("done"));
+        var reports = new ConcurrentQueue<BatchReport>();
+        var builder = Kernel.CreateBuilder();
+        builder.AddOpenAIChatCompletion("gpt-4o", server.OpenAIEndpoint, apiKey: "test", httpClient: new System.Net.Http.HttpClient());
+        builder.Plugins.AddFromObject(new Echo(), "Echo");
+        if (withParallelSK)
+        {
+            builder.AddParallelFunctionInvocation(TestKernels.CollectReports(reports));
+        }
+
+        var kernel = builder.Build();
+        kernel.AutoFunctionInvocationFilters.Insert(0, new VetoFilter("c2"));
+        var history = new Microsoft.SemanticKernel.ChatCompletion.ChatHistory();
+
+        var answer = await TestKernels.AskAsync(kernel, TestKernels.OpenAISettings(Arrival.Concurrent), streaming: false, history);
+
+        Assert.Equal("done", answer);
+        var results = history.SelectMany(m => m.Items.OfType<FunctionResultContent>()).Select(r => $"{r.CallId}={r.Result}").Order(System.StringComparer.Ordinal);
+        Assert.Equal(["c1=a", "c2=vetoed", "c3=c"], results);
+        if (withParallelSK)
+        {
+            var vetoed = Assert.Single(Assert.Single(reports).Calls, c => c.CallId == "c2");
+            Assert.Equal(ToolCallStatus.Failed, vetoed.Status);
+            Assert.Contains("did not deliver", vetoed.Exception?.Message, System.StringComparison.Ordinal);
+        }
+    }
+
+    public sealed class Echo
+    {
+        [KernelFunction("say")]
+        [ReadOnlyFunction]
+        public string Say(string text) => text;
+    }
+
+    /// <summary>Does not call <c>next</c> for one call id: its result is "vetoed".</summary>
+    private sealed class VetoFilter(string callId) : IAutoFunctionInvocationFilter
+    {
+        public Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, System.Func<AutoFunctionInvocationContext, Task> next)
+        {
+            if (context.ToolCallId == callId)
+            {
+                context.Result = new FunctionResult(context.Function, "vetoed");
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        }
+    }
+
     private static void Script(LocalModelServer server) =>
         server.ThenJson(WireFormats.OpenAIToolCalls(
                 new("c1", "Inventory-SetStock", """{"item":"apple","quantity":5}"""),

@@ -65,6 +65,15 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     /// </summary>
     public bool Rendezvous { get; init; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether Semantic Kernel skipped over this rendezvous call (a later call was delivered first, so
+    /// this one never will be): the engine's run of it fails without running (batch lock).
+    /// </summary>
+    public bool NotDelivered { get; set; }
+
+    /// <summary>Gets or sets the engine's pending run of a call found <see cref="NotDelivered"/> while it waited; failed outside the lock.</summary>
+    public TaskCompletionSource<object?>? UndeliveredWait { get; set; }
+
     /// <summary>Gets or sets the engine's pending run of a rendezvous call it started before its delivery (batch lock).</summary>
     public TaskCompletionSource<object?>? Waiting { get; set; }
 

@@ -111,11 +111,8 @@ internal sealed partial class FilterBatch
         call.Waiting = waiting;
         call.WaitToken = cancellationToken;
         call.WaitContext = ExecutionContext.Capture();
-        if (_waitingCount++ == 0 && !_finished && !_watched)
-        {
-            _watched = true;
-            Watchdog.Watch(this);
-        }
+        _waitingCount++;
+        WatchIfHeldLocked();
 
         return waiting;
     }
@@ -289,7 +286,24 @@ internal sealed partial class FilterBatch
     private void LeaveWaitLocked() => --_waitingCount; // the watchdog stops looking at its next look once none waits
 
     /// <summary>The delivering thread enters (and leaves, <see cref="ExitInline"/>) a stretch where it runs calls: odd while inside.</summary>
-    private void EnterInline() => Interlocked.Increment(ref _inline);
+    private void EnterInline()
+    {
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _inline);
+            WatchIfHeldLocked();
+        }
+    }
+
+    /// <summary>Has the watchdog look while calls wait for their deliveries and the delivering thread is inside a call: only then can it be held up.</summary>
+    private void WatchIfHeldLocked()
+    {
+        if (_waitingCount > 0 && (Volatile.Read(ref _inline) & 1) == 1 && !_finished && !_watched)
+        {
+            _watched = true;
+            Watchdog.Watch(this);
+        }
+    }
 
     private void ExitInline() => Interlocked.Increment(ref _inline);
 
@@ -300,16 +314,17 @@ internal sealed partial class FilterBatch
     /// </summary>
     bool IWatched.Look()
     {
+        int now;
         lock (_gate)
         {
-            if (_waitingCount == 0 || _finished)
+            now = Volatile.Read(ref _inline);
+            if (_waitingCount == 0 || _finished || (now & 1) == 0)
             {
-                _watched = false;
+                _watched = false; // watched again when a call waits while the delivering thread is inside one (WatchIfHeldLocked)
                 return false;
             }
         }
 
-        int now = Volatile.Read(ref _inline);
         int seen = Interlocked.Exchange(ref _watchedInline, now);
         if ((now & 1) == 1 && now == seen)
         {
@@ -345,10 +360,16 @@ internal sealed partial class FilterBatch
         foreach (var (call, delivered, next, waiting) in taken)
         {
             call.WaitCancellation.Dispose();
-
-            // Semantic Kernel writes nothing to the chat history until every call is answered, so a context may be built here.
-            var context = delivered ?? CallCapture.CreateContext(this, call);
-            ThreadPool.UnsafeQueueUserWorkItem(s_runTaken, new TakenCall(call, context, next, waiting), preferLocal: false);
+            try
+            {
+                // Semantic Kernel writes nothing to the chat history until every call is answered, so a context may be built here.
+                var context = delivered ?? CallCapture.CreateContext(this, call);
+                ThreadPool.UnsafeQueueUserWorkItem(s_runTaken, new TakenCall(call, context, next, waiting), preferLocal: false);
+            }
+            catch (Exception ex)
+            {
+                waiting.TrySetException(ex); // the call fails; the others are still taken over
+            }
         }
     }
 

@@ -251,6 +251,11 @@ internal sealed partial class FilterBatch : IWatched
             call.Started = true;
             context = call.Delivered;
             next = call.Next;
+            if (call.NotDelivered)
+            {
+                return ValueTask.FromException<object?>(NotDeliveredError(call));
+            }
+
             if (next is null && call.Rendezvous && !_takenOver)
             {
                 waiting = WaitForDeliveryLocked(call, cancellationToken);
@@ -360,9 +365,22 @@ internal sealed partial class FilterBatch : IWatched
 
         foreach (var call in calls)
         {
-            call.Arrival!.TrySetResult(false);
+            if (call.Arrival is { } arrival)
+            {
+                arrival.TrySetResult(false);
+            }
+            else if (call.UndeliveredWait is { } waiting)
+            {
+                call.UndeliveredWait = null;
+                call.WaitCancellation.Dispose();
+                waiting.TrySetException(NotDeliveredError(call));
+            }
         }
     }
+
+    private static InvalidOperationException NotDeliveredError(BatchCall call) =>
+        new($"Semantic Kernel did not deliver the call to '{call.Function.Name}' (a later call of its message was delivered first), so it did not run.");
+
 
     /// <summary>
     /// Whether the engine's halt leaves a call running: calls up to the halting one, and on the processor a later call already delivered
@@ -397,6 +415,18 @@ internal sealed partial class FilterBatch : IWatched
             if (_calls[i] is { Delivered: null, Arrival: not null } skipped)
             {
                 (_skippedUndelivered ??= []).Add(skipped);
+            }
+            else if (_calls[i] is { Delivered: null, Rendezvous: true, NotDelivered: false } missed)
+            {
+                // A filter before this one did not call next for it, or the prediction was wrong: it must not wait for a delivery.
+                missed.NotDelivered = true;
+                if (missed.Waiting is { } waiting)
+                {
+                    missed.Waiting = null;
+                    missed.UndeliveredWait = waiting;
+                    LeaveWaitLocked();
+                    (_skippedUndelivered ??= []).Add(missed);
+                }
             }
         }
 
