@@ -19,12 +19,16 @@ internal sealed partial class CallRun
         private const int Ended = 1;
         private const int Abandoned = 2;
 
+        /// <summary>How long a timed-out attempt's decision waits for a function still being invoked to return (real time).</summary>
+        private static readonly TimeSpan InvocationGrace = TimeSpan.FromMilliseconds(50);
+
         private readonly CallRun _call;
         private readonly CancellationTokenSource? _timeout;
         private readonly CancellationTokenRegistration _callerLink;
         private CancellationTokenRegistration _watch;
         private Task<object?>? _work;
         private int _state;
+        private int _invoking; // 1 from just before the function is invoked until its return is handled (TryEnd or Await)
 
         public Attempt(CallRun call, TimeSpan? timeout, CancellationToken callerToken)
         {
@@ -59,6 +63,12 @@ internal sealed partial class CallRun
         public TaskCompletionSource? WorkEnded { get; private set; }
 
         public void Watch() => _watch = Token.UnsafeRegister(static s => ((Attempt)s!).OnTokenFired(), this);
+
+        /// <summary>The function is about to be invoked on this thread.</summary>
+        public void EnterInvocation() => Volatile.Write(ref _invoking, 1);
+
+        /// <summary>The function's return has been handled: ended (<see cref="TryEnd"/>) or awaited (<see cref="Await"/>).</summary>
+        public void ExitInvocation() => Volatile.Write(ref _invoking, 0);
 
         /// <summary>The function ended first: the attempt is the caller's to complete.</summary>
         public bool TryEnd() => Interlocked.CompareExchange(ref _state, Ended, Running) == Running;
@@ -113,6 +123,14 @@ internal sealed partial class CallRun
 
         private void DecideAbandoned()
         {
+            // The token may fire while the function is still being invoked: a tool that honours it may be ending on its own thread right
+            // now (it saw the token before it awaited anything). Give that thread up to InvocationGrace to hand its return over, so that
+            // such a tool is stopped, not abandoned; a function that blocks its thread is abandoned once the grace is over.
+            if (Volatile.Read(ref _invoking) == 1)
+            {
+                SpinWait.SpinUntil(() => Volatile.Read(ref _invoking) == 0, InvocationGrace);
+            }
+
             // Counted before the race is decided, so the end of the work can never be counted before its start.
             WorkEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _call.Batch.AbandonedWorkBegins();

@@ -332,6 +332,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         // Watched before the function runs: on cancellation a token runs its callbacks newest first, so a tool that reacts to its own
         // registration at once has ended before this one decides to abandon it.
         attempt?.Watch();
+        attempt?.EnterInvocation();
         ValueTask<object?> pending;
         try
         {
@@ -344,14 +345,16 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
 
         if (pending.IsCompleted)
         {
-            if (attempt is null || attempt.TryEnd())
+            bool ended = attempt is null || attempt.TryEnd();
+            attempt?.ExitInvocation();
+            if (ended)
             {
                 TakeResult(pending);
                 CompleteAttempt();
             }
             else
             {
-                attempt.WorkEndedLate(pending); // abandoned while it blocked its thread
+                attempt!.WorkEndedLate(pending); // abandoned while it blocked its thread
             }
 
             return;
@@ -366,6 +369,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         else
         {
             attempt.Await(work);
+            attempt.ExitInvocation();
         }
     }
 
