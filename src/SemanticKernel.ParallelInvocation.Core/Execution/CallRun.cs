@@ -45,7 +45,6 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     private const int NotStarted = 0;
     private const int Started = 1;
     private const int Stopped = 2;
-    private const long NoTime = long.MinValue;
 
     private static readonly ContextCallback RunStepInContext = static s => ((CallRun)s!).RunStep();
 
@@ -58,7 +57,7 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     private object? _result;
     private Exception? _error;
     private GroupState? _group; // only for a call in a concurrency group
-    private long _timeoutTicks = NoTime;
+    private long _timeoutTicks = OptionalTicks.None;
     private int _skipCause = -1;
     private sbyte _decidedEarly = -1;
 
@@ -103,8 +102,8 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     /// <summary>Gets or sets the time limit of each attempt (its permit wait included).</summary>
     public TimeSpan? Timeout
     {
-        get => _timeoutTicks == NoTime ? null : TimeSpan.FromTicks(_timeoutTicks);
-        set => _timeoutTicks = value is { } t ? t.Ticks : NoTime;
+        get => OptionalTicks.ToTime(_timeoutTicks);
+        set => _timeoutTicks = OptionalTicks.From(value);
     }
 
     /// <summary>Gets or sets a value indicating whether the call may write (its effect is in doubt if it is abandoned).</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using Microsoft.Extensions.AI;
 using SemanticKernel.ParallelInvocation.Effects;
+using SemanticKernel.ParallelInvocation.Execution;
 
 namespace SemanticKernel.ParallelInvocation;
 
@@ -10,16 +11,14 @@ namespace SemanticKernel.ParallelInvocation;
 /// <remarks>Immutable once the batch completes, except <see cref="WorkEndedAt"/> of an abandoned call, set once its function really ends.</remarks>
 public sealed class ToolCallOutcome
 {
-    private const long NoTime = long.MinValue;
-
     // Each holds the keys the call was planned with (ResourceKey[]) until their text is first read, then that text.
     private object? _reads;
     private object? _writes;
 
-    // Times in ticks from the batch start, NoTime for none: one word each, so that a later write (WorkEndedAt) cannot tear.
-    private long _queuedAt = NoTime;
-    private long _startedAt = NoTime;
-    private long _workEndedAt = NoTime;
+    // Times from the batch start as OptionalTicks: one word each, so that a later write (WorkEndedAt) cannot tear.
+    private long _queuedAt = OptionalTicks.None;
+    private long _startedAt = OptionalTicks.None;
+    private long _workEndedAt = OptionalTicks.None;
     private int _skippedBecauseOf = -1;
     private sbyte _effectsSource = -1;
 
@@ -83,10 +82,10 @@ public sealed class ToolCallOutcome
     public int Attempts { get; internal set; }
 
     /// <summary>Gets when, from the batch start, the call was ready to run (its predecessors done, its approval given, its delivery confirmed by the host).</summary>
-    public TimeSpan? QueuedAt { get => Time(_queuedAt); internal set => _queuedAt = Ticks(value); }
+    public TimeSpan? QueuedAt { get => OptionalTicks.ToTime(_queuedAt); internal set => _queuedAt = OptionalTicks.From(value); }
 
     /// <summary>Gets when, from the batch start, the function was started; null if it never ran.</summary>
-    public TimeSpan? StartedAt { get => Time(_startedAt); internal set => _startedAt = Ticks(value); }
+    public TimeSpan? StartedAt { get => OptionalTicks.ToTime(_startedAt); internal set => _startedAt = OptionalTicks.From(value); }
 
     /// <summary>Gets when, from the batch start, the call's outcome was decided.</summary>
     public TimeSpan FinishedAt { get; internal set; }
@@ -114,7 +113,7 @@ public sealed class ToolCallOutcome
     /// at or before <see cref="FinishedAt"/> for a call that was not abandoned; later for an abandoned one, and <see langword="null"/>
     /// while it still runs (see <see cref="BatchReport.AbandonedWorkEnded"/>) or if the function never ran.
     /// </summary>
-    public TimeSpan? WorkEndedAt { get => Time(Volatile.Read(ref _workEndedAt)); internal set => Volatile.Write(ref _workEndedAt, Ticks(value)); }
+    public TimeSpan? WorkEndedAt { get => OptionalTicks.ToTime(Volatile.Read(ref _workEndedAt)); internal set => Volatile.Write(ref _workEndedAt, OptionalTicks.From(value)); }
 
     /// <summary>
     /// Gets the time from the function's start to its real end (<see cref="WorkEndedAt"/>): how long the call held its concurrency-group
@@ -148,10 +147,6 @@ public sealed class ToolCallOutcome
         _reads = reads;
         _writes = writes;
     }
-
-    private static TimeSpan? Time(long ticks) => ticks == NoTime ? null : TimeSpan.FromTicks(ticks);
-
-    private static long Ticks(TimeSpan? time) => time is { } t ? t.Ticks : NoTime;
 
     /// <summary>Returns the keys' text, made from the planned keys when first read (two readers at once make the same text).</summary>
     private static IReadOnlyList<string> Text(ref object? keys)

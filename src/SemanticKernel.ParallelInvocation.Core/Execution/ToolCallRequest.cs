@@ -60,7 +60,7 @@ public sealed class ToolCallRequest
     /// <see langword="false"/> or an exception ends it <see cref="ToolCallStatus.Rejected"/> without running (the calls ordered after
     /// it still run); the batch's cancellation, whose token is passed, ends it <see cref="ToolCallStatus.Cancelled"/>.
     /// </summary>
-    internal Func<CancellationToken, ValueTask<bool>>? DeliveryGate { get => _host?.DeliveryGate; init => Set(value, static (h, v) => h.DeliveryGate = v); }
+    internal Func<CancellationToken, ValueTask<bool>>? DeliveryGate { get => _host?.DeliveryGate; init { if (value is not null) { Host.DeliveryGate = value; } } }
 
     /// <summary>
     /// Gets the caller's answer to an approval request made for this call before the batch (the chat-client middleware's approval
@@ -68,34 +68,28 @@ public sealed class ToolCallRequest
     /// <see cref="ParallelInvocationOptions.ApprovalHandler"/>, even when it requires approval; <see langword="false"/> ends it
     /// <see cref="ToolCallStatus.Rejected"/> without running, exactly as when the handler says no.
     /// </summary>
-    internal bool? ApprovedByCaller { get => _host?.ApprovedByCaller; init => Set(value, static (h, v) => h.ApprovedByCaller = v); }
+    internal bool? ApprovedByCaller { get => _host?.ApprovedByCaller; init { if (value is not null) { Host.ApprovedByCaller = value; } } }
 
     /// <summary>Gets the reason the caller gave with <see cref="ApprovedByCaller"/>; a refusal's reason is told to the model.</summary>
-    internal string? ApprovalReason { get => _host?.ApprovalReason; init => Set(value, static (h, v) => h.ApprovalReason = v); }
+    internal string? ApprovalReason { get => _host?.ApprovalReason; init { if (value is not null) { Host.ApprovalReason = value; } } }
 
     /// <summary>
     /// Gets the calls of the same batch (by index) whose output this call needs, whatever they touch: the call waits for each of them,
     /// and is skipped, naming the cause, when one of them does not succeed. Plan mode sets it for steps that reference earlier steps.
     /// </summary>
-    internal int[]? DataDependencies { get => _host?.DataDependencies; init => Set(value, static (h, v) => h.DataDependencies = v); }
+    internal int[]? DataDependencies { get => _host?.DataDependencies; init { if (value is not null) { Host.DataDependencies = value; } } }
 
     /// <summary>
     /// Gets a value indicating whether the call's <see cref="Invoker"/> runs a nested batch through the same executor (a plan's fan-out):
     /// such a call takes no concurrency slot (global or group) and has no timeout or retries of its own, because the nested calls take
     /// theirs; holding a slot its children need could deadlock a limit shared across batches.
     /// </summary>
-    internal bool RunsNestedBatch { get => _host?.RunsNestedBatch ?? false; init => Set(value ? true : (bool?)null, static (h, v) => h.RunsNestedBatch = v is true); }
+    internal bool RunsNestedBatch { get => _host?.RunsNestedBatch ?? false; init { if (value) { Host.RunsNestedBatch = true; } } }
 
     /// <summary>Gets host state carried with the call (an adapter's own context); the engine never reads it.</summary>
     public object? State { get; init; }
 
-    private void Set<T>(T? value, Action<HostSettings, T> set)
-    {
-        if (value is not null)
-        {
-            set(_host ??= new HostSettings(), value);
-        }
-    }
+    private HostSettings Host => _host ??= new HostSettings();
 
     private sealed class HostSettings
     {

@@ -381,7 +381,6 @@ internal sealed partial class FilterBatch : IWatched
     private static InvalidOperationException NotDeliveredError(BatchCall call) =>
         new($"Semantic Kernel did not deliver the call to '{call.Function.Name}' (a later call of its message was delivered first), so it did not run.");
 
-
     /// <summary>
     /// Whether the engine's halt leaves a call running: calls up to the halting one, and on the processor a later call already delivered
     /// (it then delivers concurrently). Elsewhere a later delivery is one the batch asks for by clearing the Terminate, to answer it.
