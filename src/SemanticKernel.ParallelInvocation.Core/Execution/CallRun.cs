@@ -48,6 +48,11 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
 
     private static readonly ContextCallback RunStepInContext = static s => ((CallRun)s!).RunStep();
 
+    private static readonly ContextCallback CompleteDeferredInContext = static s => ((CallRun)s!).CompleteDeferred();
+
+    [ThreadStatic]
+    private static CallRun? t_invoking; // the call whose invoker runs on this thread and may defer its run (DeferredRun)
+
     private CallStep _next;
     private int _start;
     private Attempt? _attempt;
@@ -333,6 +338,8 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         attempt?.Watch();
         attempt?.EnterInvocation();
         ValueTask<object?> pending;
+        var outer = t_invoking;
+        t_invoking = attempt is null ? this : null; // only a run nothing can abandon may be deferred
         try
         {
             pending = InvokeFunction(Request, attempt?.Token ?? CancellationToken.None);
@@ -340,6 +347,15 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         catch (Exception ex)
         {
             pending = ValueTask.FromException<object?>(ex);
+        }
+        finally
+        {
+            t_invoking = outer;
+        }
+
+        if (attempt is null && DeferredRun.IsDeferred(pending))
+        {
+            return; // the host ends the run (EndDeferred), maybe already on another thread: nothing of the call is touched here any more
         }
 
         if (pending.IsCompleted)
@@ -378,6 +394,36 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
         TakeResult(_work!);
         _work = null;
         Launch(CallStep.Complete);
+    }
+
+    /// <summary>Gets the call whose invoker runs on this thread with a token that cannot be cancelled, if any (see <see cref="DeferredRun"/>).</summary>
+    internal static CallRun? Invoking => t_invoking;
+
+    /// <summary>The host ended a deferred run (<see cref="DeferredRun.End"/>): the attempt completes here, in the batch caller's context.</summary>
+    internal void EndDeferred(object? result, Exception? error)
+    {
+        _result = result;
+        _error = error;
+        if (Batch.CallerContext is { } context)
+        {
+            ExecutionContext.Run(context, CompleteDeferredInContext, this);
+        }
+        else
+        {
+            CompleteDeferred();
+        }
+    }
+
+    private void CompleteDeferred()
+    {
+        try
+        {
+            CompleteAttempt();
+        }
+        catch (Exception ex)
+        {
+            Batch.OnInternalFault(this, ex);
+        }
     }
 
     private void TakeResult(ValueTask<object?> completed)

@@ -72,10 +72,10 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     public bool NotDelivered { get; set; }
 
     /// <summary>Gets or sets the engine's pending run of a call found <see cref="NotDelivered"/> while it waited; failed outside the lock.</summary>
-    public TaskCompletionSource<object?>? UndeliveredWait { get; set; }
+    public EngineWait UndeliveredWait { get; set; }
 
     /// <summary>Gets or sets the engine's pending run of a rendezvous call it started before its delivery (batch lock).</summary>
-    public TaskCompletionSource<object?>? Waiting { get; set; }
+    public EngineWait Waiting { get; set; }
 
     /// <summary>Gets or sets the token the engine started the waiting call with.</summary>
     public System.Threading.CancellationToken WaitToken { get; set; }
@@ -85,12 +85,6 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
 
     /// <summary>Gets or sets the registration that ends the wait when the engine's token fires.</summary>
     public System.Threading.CancellationTokenRegistration WaitCancellation { get; set; }
-
-    /// <summary>Gets or sets the run started on the delivering thread, handed out of the execution context it ran in.</summary>
-    public Task? DeliveredRun { get; set; }
-
-    /// <summary>Gets or sets the engine's pending run handed into that execution context.</summary>
-    public TaskCompletionSource<object?>? WaitPending { get; set; }
 
     /// <summary>Gets or sets the call's outcome once the engine decided it (batch lock).</summary>
     public ToolCallOutcome? Decided { get; set; }

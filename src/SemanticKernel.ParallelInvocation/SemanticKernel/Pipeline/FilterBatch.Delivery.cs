@@ -31,7 +31,7 @@ internal sealed partial class FilterBatch
         }
 
         call.Arrival?.TrySetResult(true);
-        if (call.Rendezvous && TakeWaiting(call) is { } waiting && RunDelivered(call, context, next, waiting) is { } answer)
+        if (call.Rendezvous && TakeWaiting(call) is { IsSet: true } waiting && RunDelivered(call, context, next, waiting) is { } answer)
         {
             return answer;
         }

@@ -16,7 +16,7 @@ internal sealed partial class FilterBatch
     private static readonly ContextCallback s_runDelivered = static state =>
     {
         var call = (BatchCall)state!;
-        call.DeliveredRun = call.Batch.RunAtDeliveryAsync(call, call.Delivered!, call.Next!, call.WaitPending!);
+        t_deliveredRun = call.Batch.RunAtDeliveryAsync(call, call.Delivered!, call.Next!, t_deliveredWait);
     };
 
     private static readonly Action<TakenCall> s_runTaken = static taken =>
@@ -30,6 +30,13 @@ internal sealed partial class FilterBatch
             taken.Run();
         }
     };
+
+    // What RunDelivered hands into (the engine's wait) and out of (the run) the execution context it runs the call in, on this thread.
+    [ThreadStatic]
+    private static EngineWait t_deliveredWait;
+
+    [ThreadStatic]
+    private static Task? t_deliveredRun;
 
     private int _inline;
     private int _watchedInline = -1;
@@ -104,26 +111,24 @@ internal sealed partial class FilterBatch
     /// The engine starts a call Semantic Kernel has not delivered yet: the call's run is pending until the delivery runs it (or, should the
     /// delivering thread be held up by another call, until the watchdog runs it without its delivery).
     /// </summary>
-    private TaskCompletionSource<object?> WaitForDeliveryLocked(BatchCall call, CancellationToken cancellationToken)
+    private ValueTask<object?> WaitForDeliveryLocked(BatchCall call, CancellationToken cancellationToken)
     {
-        // Completed outside any lock: its continuation (the engine's, completing the call) may run where it is completed.
-        var waiting = new TaskCompletionSource<object?>();
-        call.Waiting = waiting;
+        call.Waiting = EngineWait.Begin(cancellationToken, out var pending);
         call.WaitToken = cancellationToken;
         call.WaitContext = ExecutionContext.Capture();
         _waitingCount++;
         WatchIfHeldLocked();
 
-        return waiting;
+        return pending;
     }
 
     /// <summary>The engine's token (the caller's, or a timeout's) ends the wait: the engine decides the call, and its delivery is answered so.</summary>
-    private void WatchWait(BatchCall call, TaskCompletionSource<object?> waiting, CancellationToken cancellationToken)
+    private void WatchWait(BatchCall call, CancellationToken cancellationToken)
     {
         var registration = cancellationToken.UnsafeRegister(s_waitCancelled, call);
         lock (_gate)
         {
-            if (ReferenceEquals(call.Waiting, waiting))
+            if (call.Waiting.IsSet)
             {
                 call.WaitCancellation = registration;
                 return;
@@ -134,16 +139,17 @@ internal sealed partial class FilterBatch
     }
 
     /// <summary>Takes the engine's pending run of a call being delivered, if it waits for this delivery.</summary>
-    private TaskCompletionSource<object?>? TakeWaiting(BatchCall call)
+    private EngineWait TakeWaiting(BatchCall call)
     {
         lock (_gate)
         {
-            if (call.Waiting is not { } waiting)
+            var waiting = call.Waiting;
+            if (!waiting.IsSet)
             {
-                return null;
+                return default;
             }
 
-            call.Waiting = null;
+            call.Waiting = default;
             LeaveWaitLocked();
             return waiting;
         }
@@ -154,13 +160,13 @@ internal sealed partial class FilterBatch
     /// say calls start on the pool), in the execution context the engine started it in; returns the delivery's answer, or null where the
     /// call is handed to the pool or cancelled (then the delivery waits for the outcome).
     /// </summary>
-    private Task? RunDelivered(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, TaskCompletionSource<object?> waiting)
+    private Task? RunDelivered(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, EngineWait waiting)
     {
         call.WaitCancellation.Dispose();
         var token = call.WaitToken;
         if (token.IsCancellationRequested)
         {
-            waiting.TrySetCanceled(token);
+            waiting.SetCanceled(token);
             return null;
         }
 
@@ -178,11 +184,11 @@ internal sealed partial class FilterBatch
                 return RunAtDeliveryAsync(call, context, next, waiting);
             }
 
-            call.WaitPending = waiting;
+            t_deliveredWait = waiting;
             ExecutionContext.Run(executionContext, s_runDelivered, call);
-            var run = call.DeliveredRun;
-            call.DeliveredRun = null;
-            call.WaitPending = null;
+            var run = t_deliveredRun;
+            t_deliveredRun = null;
+            t_deliveredWait = default;
             return run;
         }
         finally
@@ -196,7 +202,7 @@ internal sealed partial class FilterBatch
     /// otherwise (no token that could fire), and this is not the delivery that waits for the report, from the run alone (the context is
     /// Semantic Kernel's own); else from the outcome once the engine decides it.
     /// </summary>
-    private async Task RunAtDeliveryAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, TaskCompletionSource<object?> waiting)
+    private async Task RunAtDeliveryAsync(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next, EngineWait waiting)
     {
         call.RunContext = context;
         BatchFlow.Current = call;
@@ -210,20 +216,26 @@ internal sealed partial class FilterBatch
         {
             call.Failure = ExceptionDispatchInfo.Capture(ex);
             AfterRun(call, context, failed: true);
-            waiting.TrySetException(ex);
+            waiting.SetException(ex);
         }
 
         if (succeeded)
         {
             AfterRun(call, context, failed: false);
+            object? result = null;
             try
             {
-                waiting.TrySetResult(context.Result.GetValue<object>());
+                result = context.Result.GetValue<object>();
             }
             catch (Exception ex)
             {
-                waiting.TrySetException(ex);
+                waiting.SetException(ex);
                 succeeded = false;
+            }
+
+            if (succeeded)
+            {
+                waiting.SetResult(result); // a deferred run completes the call here, before the delivery answers
             }
         }
 
@@ -234,7 +246,7 @@ internal sealed partial class FilterBatch
     }
 
     /// <summary>Completes the engine's pending run with the call's run, now if it has ended, else when it ends.</summary>
-    private static void Complete(ValueTask<object?> run, TaskCompletionSource<object?> waiting)
+    private static void Complete(ValueTask<object?> run, EngineWait waiting)
     {
         if (!run.IsCompleted)
         {
@@ -242,45 +254,53 @@ internal sealed partial class FilterBatch
             return;
         }
 
+        object? result;
         try
         {
-            waiting.TrySetResult(run.GetAwaiter().GetResult());
+            result = run.GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {
-            waiting.TrySetException(ex);
+            waiting.SetException(ex);
+            return;
         }
+
+        waiting.SetResult(result);
     }
 
-    private static async Task CompleteWhenEndedAsync(ValueTask<object?> run, TaskCompletionSource<object?> waiting)
+    private static async Task CompleteWhenEndedAsync(ValueTask<object?> run, EngineWait waiting)
     {
+        object? result;
         try
         {
-            waiting.TrySetResult(await run.ConfigureAwait(false));
+            result = await run.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            waiting.TrySetException(ex);
+            waiting.SetException(ex);
+            return;
         }
+
+        waiting.SetResult(result);
     }
 
     /// <summary>The engine's token fired while the call waited for its delivery: the wait ends cancelled, and the delivery runs nothing.</summary>
     private void CancelWait(BatchCall call)
     {
-        TaskCompletionSource<object?>? waiting;
+        EngineWait waiting;
         lock (_gate)
         {
             waiting = call.Waiting;
-            if (waiting is null)
+            if (!waiting.IsSet)
             {
                 return;
             }
 
-            call.Waiting = null;
+            call.Waiting = default;
             LeaveWaitLocked();
         }
 
-        waiting.TrySetCanceled(call.WaitToken);
+        waiting.SetCanceled(call.WaitToken);
     }
 
     private void LeaveWaitLocked() => --_waitingCount; // the watchdog stops looking at its next look once none waits
@@ -336,15 +356,15 @@ internal sealed partial class FilterBatch
 
     private void TakeOver()
     {
-        List<(BatchCall, AutoFunctionInvocationContext?, Func<AutoFunctionInvocationContext, Task>?, TaskCompletionSource<object?>)>? taken = null;
+        List<(BatchCall, AutoFunctionInvocationContext?, Func<AutoFunctionInvocationContext, Task>?, EngineWait)>? taken = null;
         lock (_gate)
         {
             _takenOver = true;
             foreach (var call in _batchCalls)
             {
-                if (call.Waiting is { } waiting)
+                if (call.Waiting is { IsSet: true } waiting)
                 {
-                    call.Waiting = null;
+                    call.Waiting = default;
                     (taken ??= []).Add((call, call.Delivered, call.Next, waiting));
                 }
             }
@@ -368,13 +388,13 @@ internal sealed partial class FilterBatch
             }
             catch (Exception ex)
             {
-                waiting.TrySetException(ex); // the call fails; the others are still taken over
+                waiting.SetException(ex); // the call fails; the others are still taken over
             }
         }
     }
 
     /// <summary>A call the watchdog (or a delivering thread that must not run calls) hands to the pool, with the context it runs with.</summary>
-    private sealed class TakenCall(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task>? next, TaskCompletionSource<object?> waiting)
+    private sealed class TakenCall(BatchCall call, AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task>? next, EngineWait waiting)
     {
         public BatchCall Call { get; } = call;
 

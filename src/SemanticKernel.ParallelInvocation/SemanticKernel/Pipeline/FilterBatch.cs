@@ -245,7 +245,8 @@ internal sealed partial class FilterBatch : IWatched
     {
         AutoFunctionInvocationContext? context;
         Func<AutoFunctionInvocationContext, Task>? next;
-        TaskCompletionSource<object?>? waiting = null;
+        ValueTask<object?> waiting = default;
+        bool waits = false;
         lock (_gate)
         {
             call.Started = true;
@@ -259,17 +260,18 @@ internal sealed partial class FilterBatch : IWatched
             if (next is null && call.Rendezvous && !_takenOver)
             {
                 waiting = WaitForDeliveryLocked(call, cancellationToken);
+                waits = true;
             }
         }
 
-        if (waiting is not null)
+        if (waits)
         {
             if (cancellationToken.CanBeCanceled)
             {
-                WatchWait(call, waiting, cancellationToken);
+                WatchWait(call, cancellationToken);
             }
 
-            return new(waiting.Task);
+            return waiting;
         }
 
         return RunAsync(call, context ?? call.Prepared ?? CallCapture.CreateContext(this, call), next, cancellationToken);
@@ -369,11 +371,11 @@ internal sealed partial class FilterBatch : IWatched
             {
                 arrival.TrySetResult(false);
             }
-            else if (call.UndeliveredWait is { } waiting)
+            else if (call.UndeliveredWait is { IsSet: true } waiting)
             {
-                call.UndeliveredWait = null;
+                call.UndeliveredWait = default;
                 call.WaitCancellation.Dispose();
-                waiting.TrySetException(NotDeliveredError(call));
+                waiting.SetException(NotDeliveredError(call));
             }
         }
     }
@@ -419,9 +421,9 @@ internal sealed partial class FilterBatch : IWatched
             {
                 // A filter before this one did not call next for it, or the prediction was wrong: it must not wait for a delivery.
                 missed.NotDelivered = true;
-                if (missed.Waiting is { } waiting)
+                if (missed.Waiting is { IsSet: true } waiting)
                 {
-                    missed.Waiting = null;
+                    missed.Waiting = default;
                     missed.UndeliveredWait = waiting;
                     LeaveWaitLocked();
                     (_skippedUndelivered ??= []).Add(missed);
