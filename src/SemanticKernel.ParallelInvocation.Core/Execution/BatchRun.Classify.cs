@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
 using SemanticKernel.ParallelInvocation.Effects;
@@ -9,10 +10,13 @@ namespace SemanticKernel.ParallelInvocation.Execution;
 // Classification: what cannot run is rejected before planning; the rest is resolved and bound to keys. See BatchRun.cs for the whole.
 internal sealed partial class BatchRun
 {
-    /// <summary>Rejects what cannot run, resolves and binds the rest; rejected calls take no part in the plan.</summary>
+    /// <summary>
+    /// Rejects what cannot run, resolves and binds the rest; rejected calls take no part in the plan. The inputs are in an array rented
+    /// from <see cref="ArrayPool{T}.Shared"/> (its first <c>_outcomes.Length</c> elements), returned once the batch is planned.
+    /// </summary>
     private PlanInput[] Classify()
     {
-        var inputs = new PlanInput[_outcomes.Length];
+        var inputs = ArrayPool<PlanInput>.Shared.Rent(_outcomes.Length);
         var normalizer = _executor.Resolver.Normalizer;
         List<string>? configurationErrors = null;
         for (int i = 0; i < _outcomes.Length; i++)

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
@@ -146,15 +147,22 @@ internal sealed partial class BatchRun : IWatched
     {
         _start = Time.GetTimestamp();
         var inputs = Classify();
-        _plan = BatchPlanner.Plan(inputs);
         int planned = 0;
-        for (int i = 0; i < _calls.Length; i++)
+        try
         {
-            if (_calls[i].Effects is { } effects)
+            _plan = BatchPlanner.Plan(new ArraySegment<PlanInput>(inputs, 0, _calls.Length));
+            for (int i = 0; i < _calls.Length; i++)
             {
-                planned++;
-                Prepare(_calls[i], effects, inputs[i]);
+                if (_calls[i].Effects is { } effects)
+                {
+                    planned++;
+                    Prepare(_calls[i], effects, inputs[i]);
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<PlanInput>.Shared.Return(inputs, clearArray: true);
         }
 
         CallerContext = ExecutionContext.Capture();
