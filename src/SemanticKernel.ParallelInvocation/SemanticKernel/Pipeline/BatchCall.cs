@@ -9,9 +9,10 @@ namespace SemanticKernel.ParallelInvocation;
 /// One call of a captured batch: what Semantic Kernel will deliver for it, its delivery once it comes, and its run. Fields marked
 /// "batch lock" are read and written under the owning <see cref="FilterBatch"/>'s lock.
 /// </summary>
-internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction function, KernelArguments? arguments, string? callId, object callContent)
+internal sealed class BatchCall(int index, KernelFunction function, KernelArguments? arguments, string? callId, object callContent, bool uncertain)
 {
-    public FilterBatch Batch { get; } = batch;
+    /// <summary>Gets the batch the call belongs to; set once, when the batch is made from the capture that predicted the call.</summary>
+    public FilterBatch Batch { get; set; } = null!;
 
     /// <summary>Gets the call's position in the assistant message (its <c>FunctionSequenceIndex</c>).</summary>
     public int Index { get; } = index;
@@ -26,11 +27,14 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     /// <summary>Gets the call as the assistant message holds it: Semantic Kernel's or, on the IChatClient path, Microsoft.Extensions.AI's content.</summary>
     public object CallContent { get; } = callContent;
 
+    /// <summary>Gets a value indicating whether it is uncertain that Semantic Kernel delivers the call (the advertised functions are unknown).</summary>
+    public bool Uncertain { get; } = uncertain;
+
     /// <summary>
     /// Gets the signal of the call's delivery, for calls that must not run before Semantic Kernel delivers them: true once delivered,
     /// false once it is known that Semantic Kernel will not (or, after a Terminate, that the batch will not run it); null for the others.
     /// </summary>
-    public TaskCompletionSource<bool>? Arrival { get; init; }
+    public TaskCompletionSource<bool>? Arrival { get; set; }
 
     /// <summary>The call's delivery gate for the engine (only where <see cref="Arrival"/> is set).</summary>
     public ValueTask<bool> WaitForDeliveryAsync(System.Threading.CancellationToken cancellationToken) => new(Arrival!.Task);
@@ -63,7 +67,7 @@ internal sealed class BatchCall(FilterBatch batch, int index, KernelFunction fun
     /// Gets a value indicating whether the call runs where both the engine has started it and Semantic Kernel has delivered it, whichever
     /// comes second (concurrent delivery): on the delivering thread when the delivery comes second, so that the delivery completes with it.
     /// </summary>
-    public bool Rendezvous { get; init; }
+    public bool Rendezvous { get; set; }
 
     /// <summary>
     /// Gets or sets a value indicating whether Semantic Kernel skipped over this rendezvous call (a later call was delivered first, so

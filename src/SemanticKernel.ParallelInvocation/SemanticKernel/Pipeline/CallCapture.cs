@@ -10,14 +10,14 @@ using MeaiContext = Microsoft.Extensions.AI.FunctionInvocationContext;
 
 namespace SemanticKernel.ParallelInvocation;
 
-/// <summary>One call Semantic Kernel is predicted to deliver to the filters.</summary>
-internal readonly record struct PlannedCall(int Index, KernelFunction Function, KernelArguments? Arguments, string? CallId, object CallContent, bool Uncertain);
-
 /// <summary>What the first delivered call of a batch tells about the whole batch.</summary>
-internal sealed class Capture(List<PlannedCall> calls, DeliveryMode mode)
+internal sealed class Capture(List<BatchCall> calls, DeliveryMode mode)
 {
-    /// <summary>Gets the calls Semantic Kernel is predicted to deliver from the first delivered one on, in emitted order.</summary>
-    public List<PlannedCall> Calls { get; } = calls;
+    /// <summary>
+    /// Gets the calls Semantic Kernel is predicted to deliver from the first delivered one on, in emitted order; the batch made from
+    /// the capture takes them (and the list) as its own.
+    /// </summary>
+    public List<BatchCall> Calls { get; } = calls;
 
     /// <summary>Gets how the function-calls processor delivers the batch (<see cref="DeliveryMode.OneAtATime"/> on the other paths).</summary>
     public DeliveryMode Mode { get; } = mode;
@@ -141,7 +141,7 @@ internal static class CallCapture
             mode = DeliveryMode.OneAtATime; // the OpenAI connector passes the processor default options: one call at a time
         }
 
-        var calls = new List<PlannedCall>(messageCalls.Count);
+        var calls = new List<BatchCall>(messageCalls.Count);
         for (int i = 0; i < messageCalls.Count; i++)
         {
             var call = messageCalls[i];
@@ -150,7 +150,7 @@ internal static class CallCapture
                 && (advertised is null || IsAdvertised(advertised, call.PluginName, call.FunctionName))
                 && kernel.Plugins.TryGetFunction(call.PluginName, call.FunctionName, out var function))
             {
-                calls.Add(new PlannedCall(i, function, i == first.FunctionSequenceIndex ? first.Arguments : call.Arguments, call.Id, call, Uncertain: advertised is null));
+                calls.Add(new BatchCall(i, function, i == first.FunctionSequenceIndex ? first.Arguments : call.Arguments, call.Id, call, uncertain: advertised is null));
             }
         }
 
@@ -166,7 +166,7 @@ internal static class CallCapture
     {
         var items = first.ChatMessageContent.Items;
         var kernel = first.Kernel;
-        var calls = new List<PlannedCall>(first.FunctionCount);
+        var calls = new List<BatchCall>(first.FunctionCount);
         int index = 0;
         for (int i = 0; i < items.Count && index < first.FunctionCount; i++)
         {
@@ -179,7 +179,7 @@ internal static class CallCapture
             {
                 // Like the connector's own lookup, a fresh arguments object per call.
                 var arguments = index == first.FunctionSequenceIndex ? first.Arguments : call.Arguments is null ? null : new KernelArguments(call.Arguments);
-                calls.Add(new PlannedCall(index, function, arguments, CallId: null, call, Uncertain: true));
+                calls.Add(new BatchCall(index, function, arguments, callId: null, call, uncertain: true));
             }
 
             index++;
@@ -202,7 +202,7 @@ internal static class CallCapture
 
         var contents = messages[^1].Contents;
         var services = first.Arguments?.Services;
-        var calls = new List<PlannedCall>(first.FunctionCount);
+        var calls = new List<BatchCall>(first.FunctionCount);
         int index = 0;
         for (int i = 0; i < contents.Count; i++)
         {
@@ -221,7 +221,7 @@ internal static class CallCapture
                 var arguments = index == first.FunctionSequenceIndex
                     ? first.Arguments
                     : new KernelArguments(call.Arguments ?? new Dictionary<string, object?>()) { Services = services };
-                calls.Add(new PlannedCall(index, function, arguments, call.CallId, call, Uncertain: false));
+                calls.Add(new BatchCall(index, function, arguments, call.CallId, call, uncertain: false));
             }
 
             index++;

@@ -67,7 +67,7 @@ internal sealed partial class FilterBatch : IWatched
         _messageCalls = capture.MessageCalls;
         _advertised = capture.Advertised;
         _calls = new BatchCall?[first.FunctionCount];
-        _batchCalls = new List<BatchCall>(capture.Calls.Count);
+        _batchCalls = capture.Calls;
         _highestArrival = first.FunctionSequenceIndex;
 
         // Delivering concurrently, with every call from the first delivered one on to be delivered (none rejected in between, so Semantic
@@ -75,31 +75,29 @@ internal sealed partial class FilterBatch : IWatched
         // it and then runs on the delivering thread, with Semantic Kernel's own context, as Semantic Kernel would run it (see Rendezvous).
         bool rendezvous = path == SkPath.Processor && _mode == DeliveryMode.Concurrent
             && capture.Calls.Count == first.FunctionCount - first.FunctionSequenceIndex;
-        foreach (var planned in capture.Calls)
+        foreach (var call in _batchCalls)
         {
-            bool delivered = planned.Index == first.FunctionSequenceIndex;
+            bool delivered = call.Index == first.FunctionSequenceIndex;
 
             // A call waits for its own delivery before it runs where it writes and Semantic Kernel may not deliver it, and (so that it
             // runs with Semantic Kernel's own context) wherever every call is delivered before any result is written.
             // A call of a concurrency group waits for its delivery without its group's permit (the permit is shared by the process).
-            bool meets = rendezvous && !delivered && !InGroup(planned.Function);
-            bool gated = !delivered && !meets && (_mode == DeliveryMode.Concurrent || planned.Uncertain && MayWrite(planned.Function));
+            bool meets = rendezvous && !delivered && !InGroup(call.Function);
+            bool gated = !delivered && !meets && (_mode == DeliveryMode.Concurrent || call.Uncertain && MayWrite(call.Function));
             _anyGated |= gated;
-            var call = new BatchCall(this, planned.Index, planned.Function, planned.Arguments, planned.CallId, planned.CallContent)
-            {
-                // Completed outside any lock, so its continuation (the engine's, queueing the call) may run where it is completed.
-                Arrival = gated ? new TaskCompletionSource<bool>() : null,
-                Rendezvous = meets,
-            };
+            call.Batch = this;
+
+            // Completed outside any lock, so its continuation (the engine's, queueing the call) may run where it is completed.
+            call.Arrival = gated ? new TaskCompletionSource<bool>() : null;
+            call.Rendezvous = meets;
             if (delivered)
             {
                 call.Delivered = first;
                 call.Next = next;
             }
 
-            _calls[planned.Index] = call;
-            _batchCalls.Add(call);
-            _lastIndex = planned.Index;
+            _calls[call.Index] = call;
+            _lastIndex = call.Index;
         }
 
         Run = Task.FromResult<BatchReport>(null!);
