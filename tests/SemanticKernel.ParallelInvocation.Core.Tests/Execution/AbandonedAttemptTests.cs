@@ -154,8 +154,16 @@ public sealed class AbandonedAttemptTests
     {
         var clock = new ManualTimeProvider();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // The tool is waiting on its token before the clock moves: it reacts to the timeout, so it is stopped, not abandoned.
-        var set = Fn("set", async ct => { var wait = Task.Delay(Timeout.Infinite, ct); started.SetResult(); await wait; return null; });
+        // The tool is waiting on its token before the clock moves: it reacts to the timeout, so it is stopped, not abandoned. It says
+        // so once its body has returned its task (suspended on the wait), not from inside it: a token firing while the function is
+        // still being invoked leaves its thread only a grace period to hand its return over, which a loaded machine may exceed.
+        static async Task<object?> WaitOn(CancellationToken ct)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return null;
+        }
+
+        var set = Fn("set", ct => { var waiting = WaitOn(ct); started.SetResult(); return waiting; });
         var run = new ParallelToolExecutor(Options(clock, retries: 0)).ExecuteAsync([Call("s", set)]);
 
         await started.Task.WaitAsync(SafetyNet);
