@@ -48,8 +48,6 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
 
     private static readonly ContextCallback RunStepInContext = static s => ((CallRun)s!).RunStep();
 
-    private static readonly ContextCallback CompleteDeferredInContext = static s => ((CallRun)s!).CompleteDeferred();
-
     [ThreadStatic]
     private static CallRun? t_invoking; // the call whose invoker runs on this thread and may defer its run (DeferredRun)
 
@@ -399,31 +397,13 @@ internal sealed partial class CallRun : IThreadPoolWorkItem
     /// <summary>Gets the call whose invoker runs on this thread with a token that cannot be cancelled, if any (see <see cref="DeferredRun"/>).</summary>
     internal static CallRun? Invoking => t_invoking;
 
-    /// <summary>The host ended a deferred run (<see cref="DeferredRun.End"/>): the attempt completes here, in the batch caller's context.</summary>
+    /// <summary>The host ended a deferred run (<see cref="DeferredRun.End"/>): the attempt completes here, as a step in the batch caller's context.</summary>
     internal void EndDeferred(object? result, Exception? error)
     {
         _result = result;
         _error = error;
-        if (Batch.CallerContext is { } context)
-        {
-            ExecutionContext.Run(context, CompleteDeferredInContext, this);
-        }
-        else
-        {
-            CompleteDeferred();
-        }
-    }
-
-    private void CompleteDeferred()
-    {
-        try
-        {
-            CompleteAttempt();
-        }
-        catch (Exception ex)
-        {
-            Batch.OnInternalFault(this, ex);
-        }
+        _next = CallStep.Complete;
+        ((IThreadPoolWorkItem)this).Execute();
     }
 
     private void TakeResult(ValueTask<object?> completed)
