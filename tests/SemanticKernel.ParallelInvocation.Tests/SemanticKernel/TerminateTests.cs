@@ -110,6 +110,7 @@ public sealed class TerminateTests
     {
         await using var server = new LocalModelServer();
         var (plugin, filter, batchDone) = Scene("c1");
+        filter.TerminateOnceEntered = 2; // c1 and the read c2 run together (c3 waits for its delivery): c2 has started when c1 terminates
         server.ThenJson(WireFormats.OpenAIToolCalls(Calls));
         var kernel = TestKernels.OpenAI(server, plugin, before: Registered(filter), configure: ReportTo(batchDone));
         var history = NewHistory();
